@@ -1,5 +1,2 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './custom-labels-model-lifecycle';
+export * from './model-teardown-action';

@@ -1,0 +1,84 @@
+import type { Context } from 'aws-lambda';
+import { putResponse, responseBody } from './cfn-response';
+import { Decision, decide, Handoff, LifecycleEvent, Response } from './lifecycle';
+import { rekognitionModelApi } from './rekognition-model-api';
+import { DEFAULT_PACING } from './schedule';
+import { invokeSelf } from './self-invoke';
+import { tearDown } from './teardown';
+import { parseProjectVersionArn } from '../../src/project-version-arn';
+
+/**
+ * The Lambda entry point: the CloudFormation custom-resource protocol around the teardown.
+ * It never throws: every path ends in a response to CloudFormation or a hand-off to a fresh run.
+ */
+
+/** Kept back from the run's time for the response PUT or the hand-off invocation. */
+const RESPONSE_RESERVE_MS = 6_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const log = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
+
+export async function handler(event: LifecycleEvent, context: Context): Promise<void> {
+  log({
+    message: 'event',
+    requestType: event.RequestType,
+    logicalResourceId: event.LogicalResourceId,
+    physicalResourceId: 'PhysicalResourceId' in event ? event.PhysicalResourceId : undefined,
+    resourceProperties: event.ResourceProperties,
+    run: event.TeardownHandoff?.run ?? 1,
+    // Never the ResponseURL: it is a presigned secret.
+  });
+
+  const decision = await decideSafely(event, context);
+  const response = decision.kind === 'handoff' ? await handOff(event, context, decision.handoff) : decision;
+  if (!response) {
+    return;
+  }
+  const body = responseBody(event, response.status, response.physicalResourceId, response.reason);
+  try {
+    await putResponse(event.ResponseURL, body, sleep);
+    log({ message: 'response sent', status: response.status, reason: response.reason, physicalResourceId: response.physicalResourceId });
+  } catch (err) {
+    log({ message: 'response not sent', status: response.status, error: describe(err) });
+  }
+}
+
+async function decideSafely(event: LifecycleEvent, context: Context): Promise<Decision> {
+  try {
+    return await decide(event, {
+      now: Date.now,
+      runDeadline: Date.now() + context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS,
+      tearDown: (request) => tearDown(request, {
+        api: rekognitionModelApi(parseProjectVersionArn(request.arn)!.region),
+        now: Date.now,
+        sleep,
+        random: Math.random,
+        pacing: DEFAULT_PACING,
+        log,
+      }),
+    });
+  } catch (err) {
+    return internalFailure(event, `The teardown failed unexpectedly (${describe(err)}); see the function's log, then delete the stack again.`);
+  }
+}
+
+/** Hands the wait on; answers FAILED if that is not possible, undefined once handed on. */
+async function handOff(event: LifecycleEvent, context: Context, handoff: Handoff): Promise<Response | undefined> {
+  try {
+    await invokeSelf(context.invokedFunctionArn, { ...event, TeardownHandoff: handoff });
+    log({ message: 'handed on', run: handoff.run, waitStartedAt: handoff.waitStartedAt });
+    return undefined;
+  } catch (err) {
+    return internalFailure(event, `The wait could not be handed on to a new run of the teardown function (${describe(err)}); delete the stack again.`);
+  }
+}
+
+function internalFailure(event: LifecycleEvent, reason: string): Response {
+  const physicalResourceId = 'PhysicalResourceId' in event ? event.PhysicalResourceId : `invalid-model-arn-${event.RequestId}`;
+  return { kind: 'respond', status: 'FAILED', physicalResourceId, reason };
+}
+
+function describe(err: unknown): string {
+  const error = err as { name?: string; message?: string };
+  return `${error.name ?? 'Error'}: ${String(error.message ?? err).slice(0, 200)}`;
+}

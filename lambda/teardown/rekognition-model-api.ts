@@ -1,0 +1,51 @@
+import {
+  DeleteProjectVersionCommand,
+  RekognitionClient,
+  StopProjectVersionCommand,
+} from '@aws-sdk/client-rekognition';
+import { ModelAnswer, ModelApi } from './model-api';
+
+/** Longest a single HTTP request may take, so that one hung call cannot outlast the run. */
+const REQUEST_TIMEOUT_MS = 5_000;
+/** The SDK's own attempts per call; the teardown retries beyond them with its own backoff. */
+const SDK_MAX_ATTEMPTS = 2;
+
+const clients = new Map<string, RekognitionClient>();
+
+/**
+ * The real Rekognition API for models in `region` (the model's region, taken from its ARN, not
+ * the function's). Clients are kept across invocations of a warm function.
+ */
+export function rekognitionModelApi(region: string): ModelApi {
+  let client = clients.get(region);
+  if (!client) {
+    client = new RekognitionClient({
+      region,
+      maxAttempts: SDK_MAX_ATTEMPTS,
+      requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: REQUEST_TIMEOUT_MS },
+    });
+    clients.set(region, client);
+  }
+  const rekognition = client;
+  return {
+    maxCallMs: SDK_MAX_ATTEMPTS * REQUEST_TIMEOUT_MS + 1_000,
+    stopProjectVersion: (arn) =>
+      answer(rekognition.send(new StopProjectVersionCommand({ ProjectVersionArn: arn }))),
+    deleteProjectVersion: (arn) =>
+      answer(rekognition.send(new DeleteProjectVersionCommand({ ProjectVersionArn: arn }))),
+  };
+}
+
+async function answer(call: Promise<{ Status?: string }>): Promise<ModelAnswer> {
+  try {
+    const output = await call;
+    return { status: output.Status ?? 'UNKNOWN' };
+  } catch (err) {
+    const error = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    return {
+      error: error.name ?? 'Error',
+      message: error.message ?? String(err),
+      httpStatus: error.$metadata?.httpStatusCode,
+    };
+  }
+}

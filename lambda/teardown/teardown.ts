@@ -1,0 +1,182 @@
+import { ModelAnswer, ModelApi, TRANSIENT_ERRORS } from './model-api';
+import { backoffDelayMs, Pacing, pollDelayMs } from './schedule';
+import { failureReason, timeoutReason } from './teardown-reasons';
+
+/**
+ * The teardown of one model, learned from what StopProjectVersion and DeleteProjectVersion
+ * answer (the role may call nothing else, and DescribeProjectVersions needs the project ARN,
+ * which a version ARN does not give).
+ */
+
+/** What to do with the model. */
+export type TeardownAction = 'DELETE' | 'STOP';
+
+/**
+ * What the teardown knows of the model: a status Rekognition returned, `BUSY` when Delete
+ * refused it as in use without saying why, or `UNKNOWN` before any answer.
+ */
+export type ObservedState = string;
+
+/** One teardown, possibly spread over several runs of the function. */
+export interface TeardownRequest {
+  readonly arn: string;
+  readonly action: TeardownAction;
+  /** When the overall wait began (epoch ms), perhaps in an earlier run. */
+  readonly waitStartedAt: number;
+  /** The overall wait ends then (epoch ms): past it the teardown fails. */
+  readonly waitDeadline: number;
+  /** This run must return by then (epoch ms): past it the wait is handed on. */
+  readonly runDeadline: number;
+}
+
+/** How the teardown reaches the world: injected, so tests run it on a virtual clock. */
+export interface TeardownDeps {
+  readonly api: ModelApi;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+  readonly pacing: Pacing;
+  readonly log: (entry: Record<string, unknown>) => void;
+}
+
+/** How a run of the teardown ended. */
+export type TeardownOutcome =
+  /** The model is gone (DELETE) or not running (STOP). */
+  | { readonly result: 'DONE'; readonly summary: string }
+  | { readonly result: 'FAILED'; readonly reason: string }
+  /** This run's time is up but the overall wait is not: hand the wait on. */
+  | { readonly result: 'CONTINUE'; readonly lastState: ObservedState; readonly calls: number };
+
+type Operation = 'StopProjectVersion' | 'DeleteProjectVersion';
+
+/** Statuses after which the model may still run (or start running) and so needs a Stop. */
+const MAY_RUN = new Set(['RUNNING', 'STARTING']);
+/** Errors with which Rekognition may answer Stop for a model that is not running (undocumented). */
+const NOT_RUNNING_ERRORS = new Set(['ResourceInUseException', 'InvalidParameterException']);
+/** Errors that say something about the model or the caller: never retried blindly. */
+const MEANINGFUL_ERRORS = new Set([
+  'AccessDeniedException',
+  'InvalidParameterException',
+  'ResourceInUseException',
+  'ResourceNotFoundException',
+]);
+
+export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Promise<TeardownOutcome> {
+  const { arn, action } = request;
+  let state: ObservedState = 'UNKNOWN';
+  let stateSince = deps.now();
+  let calls = 0;
+  let transientStreak = 0;
+  /** False once Stop said the model is stopping or in a state that never runs on its own. */
+  let stopMayBeNeeded = true;
+  let deleteAccepted = false;
+  let next: Operation = 'StopProjectVersion';
+
+  const elapsedMs = () => deps.now() - request.waitStartedAt;
+  const see = (observed: ObservedState) => {
+    if (observed !== state) {
+      state = observed;
+      stateSince = deps.now();
+      deps.log({ message: 'model state', model: arn, status: state, attempt: calls, elapsedMs: elapsedMs() });
+    }
+  };
+  const done = (summary: string): TeardownOutcome => {
+    deps.log({ message: 'teardown done', model: arn, summary, attempt: calls, elapsedMs: elapsedMs() });
+    return { result: 'DONE', summary };
+  };
+  const fail = (reason: string): TeardownOutcome => {
+    deps.log({ message: 'teardown failed', model: arn, status: state, reason, attempt: calls, elapsedMs: elapsedMs() });
+    return { result: 'FAILED', reason };
+  };
+  /** Sleeps, but never past the point where this run must stop calling. */
+  const pause = (ms: number) => deps.sleep(Math.max(0, Math.min(ms, callWindowEnd() - deps.now())));
+  const callWindowEnd = () => Math.min(request.runDeadline - deps.api.maxCallMs, request.waitDeadline);
+  const poll = () => pause(pollDelayMs(deps.pacing, deps.now() - stateSince, deps.random));
+
+  for (;;) {
+    // Every run makes at least one call, so a late redelivery still looks at the model once.
+    if (calls > 0 && deps.now() >= request.waitDeadline) {
+      return fail(timeoutReason(arn, state, elapsedMs()));
+    }
+    if (deps.now() + deps.api.maxCallMs >= request.runDeadline) {
+      deps.log({ message: 'run time up', model: arn, status: state, attempt: calls, elapsedMs: elapsedMs() });
+      return { result: 'CONTINUE', lastState: state, calls };
+    }
+
+    calls++;
+    const answer: ModelAnswer = next === 'StopProjectVersion'
+      ? await deps.api.stopProjectVersion(arn)
+      : await deps.api.deleteProjectVersion(arn);
+
+    if ('error' in answer && isTransient(answer)) {
+      transientStreak++;
+      if (transientStreak === 1) {
+        deps.log({ message: 'retrying', model: arn, operation: next, error: answer.error, attempt: calls, elapsedMs: elapsedMs() });
+      }
+      await pause(backoffDelayMs(deps.pacing, transientStreak, deps.random));
+      continue;
+    }
+    transientStreak = 0;
+
+    if ('error' in answer && answer.error === 'ResourceNotFoundException') {
+      see('GONE');
+      return done(deleteAccepted ? 'the model is deleted' : 'the model no longer exists');
+    }
+
+    if (next === 'StopProjectVersion') {
+      if ('status' in answer) {
+        see(answer.status);
+        stopMayBeNeeded = MAY_RUN.has(answer.status);
+      } else if (NOT_RUNNING_ERRORS.has(answer.error)) {
+        // Undocumented: the model is not running (it may still be starting).
+        stopMayBeNeeded = true;
+      } else {
+        return fail(failureReason(arn, next, answer));
+      }
+      const notYetStopped = 'status' in answer && (answer.status === 'STOPPING' || MAY_RUN.has(answer.status));
+      if (action === 'STOP') {
+        if (!notYetStopped) {
+          return done(`the model is not running (${'status' in answer ? answer.status : answer.error})`);
+        }
+        await poll();
+        continue;
+      }
+      if (notYetStopped) {
+        // Delete would only be refused while the model stops or starts.
+        await poll();
+        next = stopMayBeNeeded ? 'StopProjectVersion' : 'DeleteProjectVersion';
+        continue;
+      }
+      next = 'DeleteProjectVersion';
+      continue;
+    }
+
+    // DeleteProjectVersion
+    if ('status' in answer) {
+      // Accepted: the version is being deleted; wait until it is gone.
+      see(answer.status);
+      deleteAccepted = true;
+      stopMayBeNeeded = false;
+      await poll();
+      continue;
+    }
+    if (answer.error === 'ResourceInUseException') {
+      if (state === 'UNKNOWN') {
+        see('BUSY');
+      }
+      await poll();
+      next = stopMayBeNeeded ? 'StopProjectVersion' : 'DeleteProjectVersion';
+      continue;
+    }
+    return fail(failureReason(arn, next, answer));
+  }
+}
+
+/** Load and service faults, and failures below the service (network, timeouts): try again. */
+function isTransient(answer: { error: string; httpStatus?: number }): boolean {
+  if (TRANSIENT_ERRORS.has(answer.error)) {
+    return true;
+  }
+  return !MEANINGFUL_ERRORS.has(answer.error)
+    && (answer.httpStatus === undefined || answer.httpStatus >= 500);
+}

@@ -1,0 +1,161 @@
+import { CustomResource, Duration, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rekognition from 'aws-cdk-lib/aws-rekognition';
+import { Construct } from 'constructs';
+import { ModelTeardownAction } from './model-teardown-action';
+import { parseProjectVersionArn, PROJECT_VERSION_ARN_FORM } from './project-version-arn';
+import { TeardownProvider } from './teardown-provider';
+
+/** The custom resource type: a permanent contract with users' stacks. */
+const RESOURCE_TYPE = 'Custom::RekognitionCustomLabelsModel';
+
+/** CloudFormation waits at most this long for a custom resource (its `ServiceTimeout` limit). */
+const CLOUDFORMATION_MAX_SERVICE_TIMEOUT = Duration.hours(1);
+/** Time CloudFormation grants beyond `maxWait`, so the handler's own answer always comes first. */
+const SERVICE_TIMEOUT_MARGIN = Duration.minutes(1);
+const MIN_MAX_WAIT = Duration.minutes(1);
+const MAX_MAX_WAIT = Duration.seconds(
+  CLOUDFORMATION_MAX_SERVICE_TIMEOUT.toSeconds() - SERVICE_TIMEOUT_MARGIN.toSeconds());
+const DEFAULT_MAX_WAIT = Duration.minutes(30);
+
+/** Properties of a {@link CustomLabelsModelLifecycle}. */
+export interface CustomLabelsModelLifecycleProps {
+  /**
+   * The ARN of the Custom Labels model version whose teardown this stack owns.
+   *
+   * Form: `arn:<partition>:rekognition:<region>:<account>:project/<project>/version/<version>/<number>`,
+   * 20 to 2048 characters. A literal value is checked at synth; a token is checked by the
+   * handler at deploy. Changing it replaces the resource: the new model is adopted and the old
+   * model is torn down.
+   *
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DeleteProjectVersion.html
+   */
+  readonly projectVersionArn: string;
+
+  /**
+   * What to do with the model when the resource is deleted. Changing it is an in-place update
+   * that never touches the model.
+   *
+   * @default ModelTeardownAction.DELETE - stop the model if it runs, then delete the version
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_StopProjectVersion.html
+   */
+  readonly teardownAction?: ModelTeardownAction;
+
+  /**
+   * The longest time the teardown waits for the model (to stop, to finish training or copying,
+   * to be deleted) before it reports the delete as failed, naming the last state seen.
+   * Waits longer than one Lambda run (15 minutes) are handed on to a fresh run. The custom
+   * resource's `ServiceTimeout` is set to this plus one minute.
+   * Between 1 and 59 minutes. Changing it is an in-place update that never touches the model.
+   *
+   * @default Duration.minutes(30)
+   */
+  readonly maxWait?: Duration;
+
+  /**
+   * The project the model version belongs to, when the project is in the same stack. The model's
+   * resource then depends on the project, so CloudFormation tears the model down first and
+   * deletes the project after it (a project cannot be deleted while it has versions). Its name
+   * must be the project name in `projectVersionArn`.
+   *
+   * @default - no ordering against a project
+   */
+  readonly project?: rekognition.CfnProject;
+}
+
+/**
+ * Ties an Amazon Rekognition Custom Labels model version to the stack: when the stack is deleted
+ * (or the model is replaced), the model is stopped, awaited while it is stopping, and deleted,
+ * so that nothing is left running and billing.
+ *
+ * All models of a stack share one function and one role; each model adds its own IAM policy
+ * granting `rekognition:StopProjectVersion` and `rekognition:DeleteProjectVersion` on its own ARN
+ * only, which outlives the model's resource during its delete.
+ */
+export class CustomLabelsModelLifecycle extends Construct {
+  /** The ARN of the model version this resource tears down. */
+  public readonly projectVersionArn: string;
+  /** The teardown function, shared by every model of the stack. */
+  public readonly handlerFunction: lambda.IFunction;
+  /** The role of the teardown function, shared by every model of the stack. */
+  public readonly handlerRole: iam.IRole;
+  /** The log group of the teardown function: one JSON line per state change of each model. */
+  public readonly handlerLogGroup: logs.ILogGroup;
+  /** The policy that grants the teardown of this model, and nothing else. */
+  public readonly teardownPolicy: iam.Policy;
+
+  constructor(scope: Construct, id: string, props: CustomLabelsModelLifecycleProps) {
+    super(scope, id);
+    validateProjectVersionArn(props.projectVersionArn);
+    const maxWait = props.maxWait ?? DEFAULT_MAX_WAIT;
+    validateMaxWait(maxWait);
+    const teardownAction = props.teardownAction ?? ModelTeardownAction.DELETE;
+    if (props.project) {
+      validateProject(props.project, props.projectVersionArn);
+    }
+
+    const provider = TeardownProvider.of(this);
+    this.projectVersionArn = props.projectVersionArn;
+    this.handlerFunction = provider.function;
+    this.handlerRole = provider.role;
+    this.handlerLogGroup = provider.logGroup;
+
+    this.teardownPolicy = new iam.Policy(this, 'TeardownPolicy', {
+      roles: [provider.role],
+      statements: [new iam.PolicyStatement({
+        actions: teardownAction === ModelTeardownAction.STOP
+          ? ['rekognition:StopProjectVersion']
+          : ['rekognition:StopProjectVersion', 'rekognition:DeleteProjectVersion'],
+        resources: [props.projectVersionArn],
+      })],
+    });
+
+    const resource = new CustomResource(this, 'Resource', {
+      resourceType: RESOURCE_TYPE,
+      serviceToken: provider.function.functionArn,
+      serviceTimeout: maxWait.plus(SERVICE_TIMEOUT_MARGIN),
+      properties: {
+        ProjectVersionArn: props.projectVersionArn,
+        TeardownAction: teardownAction,
+        MaxWaitSeconds: maxWait.toSeconds(),
+      },
+    });
+    // The permissions must still exist while this resource is being deleted.
+    resource.node.addDependency(this.teardownPolicy, provider.selfInvokePolicy);
+    if (props.project) {
+      resource.node.addDependency(props.project);
+    }
+  }
+}
+
+function validateProjectVersionArn(arn: string): void {
+  if (Token.isUnresolved(arn)) {
+    return;
+  }
+  if (!parseProjectVersionArn(arn)) {
+    throw new Error(`projectVersionArn must be a Rekognition Custom Labels model version ARN of the form ${PROJECT_VERSION_ARN_FORM}; got '${arn}'.`);
+  }
+}
+
+function validateMaxWait(maxWait: Duration): void {
+  if (maxWait.isUnresolved()) {
+    return;
+  }
+  const seconds = maxWait.toSeconds();
+  if (seconds < MIN_MAX_WAIT.toSeconds() || seconds > MAX_MAX_WAIT.toSeconds()) {
+    throw new Error(`maxWait must be between ${MIN_MAX_WAIT.toHumanString()} and ${MAX_MAX_WAIT.toHumanString()} (CloudFormation waits at most one hour for a custom resource, and keeps one minute of margin); got ${maxWait.toHumanString()}.`);
+  }
+}
+
+function validateProject(project: rekognition.CfnProject, arn: string): void {
+  const projectName = project.projectName;
+  if (Token.isUnresolved(projectName) || Token.isUnresolved(arn)) {
+    return;
+  }
+  const arnProjectName = parseProjectVersionArn(arn)?.projectName;
+  if (projectName !== arnProjectName) {
+    throw new Error(`project must be the project of projectVersionArn: the ARN names project '${arnProjectName}', but the given project is named '${projectName}'.`);
+  }
+}

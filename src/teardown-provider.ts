@@ -1,0 +1,72 @@
+import * as path from 'path';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The id of the provider in its stack: a permanent contract with users' stacks. */
+const PROVIDER_ID = 'RekognitionCustomLabelsModelLifecycleProvider';
+
+/** Where the build (projen's bundler) writes the bundled handler. */
+const HANDLER_BUNDLE_DIR = path.join(__dirname, '..', 'assets', 'lambda', 'teardown', 'index');
+
+/**
+ * The teardown function, its role and its log group: one per stack, shared by every model in it,
+ * the way aws-cdk-lib's S3 `autoDeleteObjects` shares one provider. Model permissions are not
+ * granted here but by each model's own policy, so each lives and dies with its model.
+ */
+export class TeardownProvider extends Construct {
+  /** Returns the stack's provider, creating it on first use. */
+  public static of(scope: Construct): TeardownProvider {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(PROVIDER_ID);
+    return existing instanceof TeardownProvider ? existing : new TeardownProvider(stack, PROVIDER_ID);
+  }
+
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+  public readonly function: lambda.Function;
+  /** Lets a run hand a long wait on to a fresh run of the same function. */
+  public readonly selfInvokePolicy: iam.Policy;
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Stops and deletes Rekognition Custom Labels models of this stack on delete',
+    });
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      // `cdk destroy` leaves nothing behind; a failed teardown keeps the stack, and so its logs.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.function = new lambda.Function(this, 'Handler', {
+      description: 'Stops and deletes Rekognition Custom Labels models of this stack on delete',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(HANDLER_BUNDLE_DIR),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      memorySize: 256,
+      // Lambda's longest run; longer waits are handed on to a fresh run.
+      timeout: Duration.minutes(15),
+    });
+    // Scoped to the function's own log group only: no managed policy.
+    this.logGroup.grantWrite(this.role);
+
+    // A separate policy, so the function does not depend on a policy that names the function.
+    this.selfInvokePolicy = new iam.Policy(this, 'SelfInvokePolicy', {
+      roles: [this.role],
+      statements: [new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.function.functionArn],
+      })],
+    });
+  }
+}

@@ -1,0 +1,311 @@
+import { error, ScriptedModelApi, status, VirtualClock, virtualDeps } from './support/virtual-time';
+import { TeardownAction, tearDown, TeardownRequest } from '../lambda/teardown/teardown';
+
+const ARN = 'arn:aws:rekognition:us-east-1:123456789012:project/birds/version/v1/1700000000000';
+const MINUTE = 60_000;
+
+function request(clock: VirtualClock, overrides: Partial<TeardownRequest> = {}): TeardownRequest {
+  return {
+    arn: ARN,
+    action: 'DELETE' as TeardownAction,
+    waitStartedAt: clock.time,
+    waitDeadline: clock.time + 30 * MINUTE,
+    runDeadline: clock.time + 14 * MINUTE,
+    ...overrides,
+  };
+}
+
+describe('DELETE teardown', () => {
+  test('stops a RUNNING model, waits while it is STOPPING, deletes it and waits until it is gone', async () => {
+    const clock = new VirtualClock();
+    const t0 = clock.time;
+    // Stopping for 20 s, then deleting for 5 s.
+    const api = new ScriptedModelApi(clock, {
+      stop: [status('STOPPING')],
+      delete: [(at) => at - t0 < 20_000 ? error('ResourceInUseException')
+        : at - t0 < 25_000 ? status('DELETING') : error('ResourceNotFoundException')],
+    });
+    const logs: Array<Record<string, unknown>> = [];
+
+    const outcome = await tearDown(request(clock), virtualDeps(clock, api, logs));
+
+    expect(outcome).toEqual({ result: 'DONE', summary: 'the model is deleted' });
+    const ops = api.operations();
+    expect(ops[0]).toBe('stop');
+    expect(ops.slice(1).every((op) => op === 'delete')).toBe(true);
+    expect(clock.time - t0).toBeGreaterThanOrEqual(25_000);
+    // Finished within a few seconds of the model being gone.
+    expect(clock.time - t0).toBeLessThan(25_000 + 6_000);
+    expect(logs.filter((l) => l.message === 'model state').map((l) => l.status))
+      .toEqual(['STOPPING', 'DELETING', 'GONE']);
+    expect(logs[0]).toMatchObject({ model: ARN, attempt: 1, elapsedMs: 0 });
+  });
+
+  test('succeeds at once when the model no longer exists', async () => {
+    const clock = new VirtualClock();
+    const api = new ScriptedModelApi(clock, { stop: [error('ResourceNotFoundException')] });
+
+    const outcome = await tearDown(request(clock), virtualDeps(clock, api));
+
+    expect(outcome).toEqual({ result: 'DONE', summary: 'the model no longer exists' });
+    expect(api.operations()).toEqual(['stop']);
+  });
+
+  const deletable = ['TRAINING_COMPLETED', 'TRAINING_FAILED', 'FAILED', 'STOPPED',
+    'COPYING_COMPLETED', 'COPYING_FAILED', 'DEPRECATED', 'EXPIRED'];
+  const stopAnswers: Array<[string, (s: string) => ReturnType<typeof status>]> = [
+    ['ResourceInUseException', () => error('ResourceInUseException')],
+    ['InvalidParameterException', () => error('InvalidParameterException')],
+    ['its status', (s) => status(s)],
+  ];
+  describe.each(stopAnswers)('when Stop answers a model that is not running with %s', (_, stopAnswer) => {
+    test.each(deletable)('deletes a %s model without waiting for a stop', async (modelStatus) => {
+      const clock = new VirtualClock();
+      const api = new ScriptedModelApi(clock, {
+        stop: [stopAnswer(modelStatus)],
+        delete: [status('DELETING'), status('DELETING'), error('ResourceNotFoundException')],
+      });
+
+      const outcome = await tearDown(request(clock), virtualDeps(clock, api));
+
+      expect(outcome).toEqual({ result: 'DONE', summary: 'the model is deleted' });
+      expect(api.operations()).toEqual(['stop', 'delete', 'delete', 'delete']);
+    });
+  });
+
+  test('keeps stopping a STARTING model until it runs and stops, then deletes it', async () => {
+    const clock = new VirtualClock();
+    const t0 = clock.time;
+    // Starting for 10 s, then running until stopped.
+    let stoppedAt: number | undefined;
+    const api = new ScriptedModelApi(clock, {
+      stop: [(at) => {
+        if (at - t0 < 10_000) return error('ResourceInUseException');
+        stoppedAt ??= at;
+        return status('STOPPING');
+      }],
+      delete: [(at) => stoppedAt === undefined || at - stoppedAt < 5_000
+        ? error('ResourceInUseException')
+        : at - stoppedAt < 8_000 ? status('DELETING') : error('ResourceNotFoundException')],
+    });
+
+    const outcome = await tearDown(request(clock), virtualDeps(clock, api));
+
+    expect(outcome.result).toBe('DONE');
+    expect(stoppedAt).toBeDefined();
+    // Stop keeps coming back while the model might still start running ...
+    const lastStop = api.calls.map((c) => c.operation).lastIndexOf('StopProjectVersion');
+    expect(api.calls[lastStop].answer).toEqual(status('STOPPING'));
+    // ... and not once it said STOPPING.
+    expect(api.calls.slice(lastStop + 1).every((c) => c.operation === 'DeleteProjectVersion')).toBe(true);
+  });
+
+  test('when Stop answers STARTING, calls Stop again rather than a Delete that would be refused', async () => {
+    const clock = new VirtualClock();
+    const api = new ScriptedModelApi(clock, {
+      stop: [status('STARTING'), status('STARTING'), status('STOPPING')],
+      delete: [status('DELETING'), error('ResourceNotFoundException')],
+    });
+
+    const outcome = await tearDown(request(clock), virtualDeps(clock, api));
+
+    expect(outcome.result).toBe('DONE');
+    expect(api.operations()).toEqual(['stop', 'stop', 'stop', 'delete', 'delete']);
+  });
+
+  test.each(['TRAINING_IN_PROGRESS', 'COPYING_IN_PROGRESS'])(
+    'waits for a model in %s to finish, without calling Stop again', async (busy) => {
+      const clock = new VirtualClock();
+      const t0 = clock.time;
+      const api = new ScriptedModelApi(clock, {
+        stop: [status(busy)],
+        delete: [(at) => at - t0 < 5 * MINUTE ? error('ResourceInUseException') : error('ResourceNotFoundException')],
+      });
+
+      const outcome = await tearDown(request(clock), virtualDeps(clock, api));
+
+      expect(outcome.result).toBe('DONE');
+      expect(api.operations().filter((op) => op === 'stop')).toHaveLength(1);
+    });
+
+  test.each([
+    ['its status', status('DELETING')],
+    ['ResourceInUseException', error('ResourceInUseException')],
+    ['ResourceNotFoundException', error('ResourceNotFoundException')],
+  ])('waits until an already DELETING model is gone when Delete answers %s', async (_, deleteAnswer) => {
+    const clock = new VirtualClock();
+    const t0 = clock.time;
+    const api = new ScriptedModelApi(clock, {
+      stop: [status('DELETING')],
+      delete: [(at) => at - t0 < 10_000 ? deleteAnswer : error('ResourceNotFoundException')],
+    });
+
+    const outcome = await tearDown(request(clock), virtualDeps(clock, api));
+
+    expect(outcome.result).toBe('DONE');
+    expect(api.operations()[0]).toBe('stop');
+  });
+
+  test.each(['ThrottlingException', 'ProvisionedThroughputExceededException', 'InternalServerError'])(
+    'retries %s on either call with growing backoff', async (name) => {
+      const clock = new VirtualClock();
+      const api = new ScriptedModelApi(clock, {
+        stop: [error(name), error(name), error(name), status('STOPPED')],
+        delete: [error(name), error(name), status('DELETING'), error('ResourceNotFoundException')],
+      });
+
+      const outcome = await tearDown(request(clock), virtualDeps(clock, api));
+
+      expect(outcome.result).toBe('DONE');
+      expect(api.operations()).toEqual(['stop', 'stop', 'stop', 'stop', 'delete', 'delete', 'delete', 'delete']);
+      // random() = 0.5: 3/4 of the doubling cap (500, 1000, 2000 ms).
+      expect(clock.sleeps.slice(0, 3)).toEqual([375, 750, 1500]);
+    });
+
+  test('retries failures below the service (no HTTP status), such as a timeout', async () => {
+    const clock = new VirtualClock();
+    const api = new ScriptedModelApi(clock, {
+      stop: [{ error: 'TimeoutError', message: 'socket hang up' }, error('ResourceNotFoundException')],
+    });
+
+    const outcome = await tearDown(request(clock), virtualDeps(clock, api));
+
+    expect(outcome.result).toBe('DONE');
+    expect(api.operations()).toEqual(['stop', 'stop']);
+  });
+
+  test.each([
+    ['StopProjectVersion', 'AccessDeniedException', { stop: [error('AccessDeniedException')] }],
+    ['DeleteProjectVersion', 'AccessDeniedException', { stop: [status('STOPPED')], delete: [error('AccessDeniedException')] }],
+    ['DeleteProjectVersion', 'InvalidParameterException', { stop: [status('STOPPED')], delete: [error('InvalidParameterException')] }],
+    ['StopProjectVersion', 'an unexpected 4xx error', { stop: [error('UnrecognizedClientException')] }],
+  ])('fails at once with a clear reason when %s answers %s', async (operation, _, script) => {
+    const clock = new VirtualClock();
+    const api = new ScriptedModelApi(clock, script);
+
+    const outcome = await tearDown(request(clock), virtualDeps(clock, api));
+
+    expect(outcome.result).toBe('FAILED');
+    const reason = (outcome as { reason: string }).reason;
+    expect(reason).toContain(operation);
+    expect(reason).toContain('birds/v1');
+    expect(reason).toMatch(/then delete the stack again\.$/);
+    expect(clock.time).toBe(request(clock).waitStartedAt);
+  });
+
+  test('names the missing permission when access is denied', async () => {
+    const clock = new VirtualClock();
+    const api = new ScriptedModelApi(clock, { stop: [error('AccessDeniedException')] });
+
+    const outcome = await tearDown(request(clock), virtualDeps(clock, api));
+
+    expect((outcome as { reason: string }).reason).toContain('allow rekognition:StopProjectVersion on the model');
+  });
+
+  test('fails before the overall wait runs out, naming the last state seen and what to do', async () => {
+    const clock = new VirtualClock();
+    const t0 = clock.time;
+    const api = new ScriptedModelApi(clock, {
+      stop: [status('TRAINING_IN_PROGRESS')],
+      delete: [error('ResourceInUseException')],
+    });
+    const req = request(clock, { waitDeadline: t0 + 10 * MINUTE });
+
+    const outcome = await tearDown(req, virtualDeps(clock, api));
+
+    expect(outcome).toEqual({
+      result: 'FAILED',
+      reason: 'Model birds/v1 was still TRAINING_IN_PROGRESS after 10m 0s, the longest wait allowed (maxWait); wait for training to finish, then delete the stack again.',
+    });
+    expect(clock.time).toBe(req.waitDeadline);
+  });
+
+  test('describes a model Delete refused as in use without a status', async () => {
+    const clock = new VirtualClock();
+    const api = new ScriptedModelApi(clock, {
+      stop: [error('ResourceInUseException')],
+      delete: [error('ResourceInUseException')],
+    });
+
+    const outcome = await tearDown(request(clock, { waitDeadline: clock.time + 2 * MINUTE }), virtualDeps(clock, api));
+
+    expect((outcome as { reason: string }).reason).toMatch(/^Model birds\/v1 was still in use \(running, starting, stopping, training, copying or deleting\) after 2m 0s/);
+  });
+
+  test('when the run\'s time is up, stops calling in time and hands the wait on with the last state', async () => {
+    const clock = new VirtualClock();
+    const t0 = clock.time;
+    const api = new ScriptedModelApi(clock, { stop: [status('STOPPING')], delete: [error('ResourceInUseException')] });
+    const req = request(clock, { runDeadline: t0 + 3 * MINUTE });
+
+    const outcome = await tearDown(req, virtualDeps(clock, api));
+
+    expect(outcome).toEqual({ result: 'CONTINUE', lastState: 'STOPPING', calls: api.calls.length });
+    // No call starts later than one call's length before the run's deadline.
+    expect(Math.max(...api.calls.map((c) => c.at))).toBeLessThanOrEqual(req.runDeadline - api.maxCallMs);
+    expect(clock.time).toBeLessThanOrEqual(req.runDeadline - api.maxCallMs);
+  });
+
+  test('a late redelivery past the overall wait still looks at the model once', async () => {
+    const clock = new VirtualClock();
+    const api = new ScriptedModelApi(clock, { stop: [error('ResourceNotFoundException')] });
+
+    const outcome = await tearDown(request(clock, { waitStartedAt: clock.time - 40 * MINUTE, waitDeadline: clock.time - 10 * MINUTE }),
+      virtualDeps(clock, api));
+
+    expect(outcome.result).toBe('DONE');
+  });
+
+  test('a 5-minute stop costs at most 40 calls and is noticed within 5% of its length', async () => {
+    const clock = new VirtualClock();
+    const t0 = clock.time;
+    const stopMs = 5 * MINUTE;
+    const api = new ScriptedModelApi(clock, {
+      stop: [status('STOPPING')],
+      delete: [(at) => at - t0 < stopMs ? error('ResourceInUseException')
+        : at - t0 < stopMs + 10_000 ? status('DELETING') : error('ResourceNotFoundException')],
+    });
+
+    await tearDown(request(clock), virtualDeps(clock, api));
+
+    expect(api.calls.length).toBeLessThanOrEqual(40);
+    const noticed = api.calls.find((c) => c.at >= t0 + stopMs)!;
+    expect(noticed.at - (t0 + stopMs)).toBeLessThanOrEqual(0.05 * stopMs);
+  });
+});
+
+describe('STOP teardown', () => {
+  test('stops a RUNNING model and waits until it is no longer STOPPING, never deleting it', async () => {
+    const clock = new VirtualClock();
+    const t0 = clock.time;
+    const api = new ScriptedModelApi(clock, {
+      stop: [(at) => at - t0 < 30_000 ? status('STOPPING') : error('ResourceInUseException')],
+    });
+
+    const outcome = await tearDown(request(clock, { action: 'STOP' }), virtualDeps(clock, api));
+
+    expect(outcome).toEqual({ result: 'DONE', summary: 'the model is not running (ResourceInUseException)' });
+    expect(api.operations().every((op) => op === 'stop')).toBe(true);
+    expect(clock.time - t0).toBeGreaterThanOrEqual(30_000);
+  });
+
+  test.each([status('STOPPED'), error('InvalidParameterException'), error('ResourceNotFoundException')])(
+    'is done at once for a model that is not running (%j)', async (answer) => {
+      const clock = new VirtualClock();
+      const api = new ScriptedModelApi(clock, { stop: [answer] });
+
+      const outcome = await tearDown(request(clock, { action: 'STOP' }), virtualDeps(clock, api));
+
+      expect(outcome.result).toBe('DONE');
+      expect(api.operations()).toEqual(['stop']);
+    });
+
+  test('fails with the permission to grant when Stop is denied', async () => {
+    const clock = new VirtualClock();
+    const api = new ScriptedModelApi(clock, { stop: [error('AccessDeniedException')] });
+
+    const outcome = await tearDown(request(clock, { action: 'STOP' }), virtualDeps(clock, api));
+
+    expect(outcome.result).toBe('FAILED');
+  });
+});
