@@ -62,6 +62,13 @@ project.bundler.addBundle('./lambda/teardown/index.ts', {
 // `assets/` is git-ignored: a fresh clone must bundle before the tests synthesize stacks.
 project.testTask.prependSpawn(project.bundler.bundleTask);
 
+// Packaging for Python, Java, .NET and Go needs PyPI, Maven plugins, dotnet and go, which release
+// machines have and this one does not: `package-all` builds them only when asked to.
+for (const language of ['java', 'python', 'dotnet', 'go']) {
+  project.tasks.tryFind(`package:${language}`)?.addCondition(
+    `node -e "if (!process.env.PACKAGE_ALL_LANGUAGES) { console.log('package:${language} skipped: set PACKAGE_ALL_LANGUAGES=1 on a machine with its toolchain'); process.exit(1); }"`);
+}
+
 // Handler sources are bundled into assets/, never published as they are.
 project.addPackageIgnore('/lambda/');
 project.addPackageIgnore('/examples/');
