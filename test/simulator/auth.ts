@@ -1,0 +1,55 @@
+/**
+ * SigV4 admission: the request must carry an `AWS4-HMAC-SHA256` Authorization header scoped to
+ * the `rekognition` service. The signature itself is not checked (the simulator does not know the
+ * secret); the scope is, because its region decides which models the caller can see.
+ */
+import { IncomingHttpHeaders } from 'http';
+import { ServiceError } from './errors';
+
+const SERVICE = 'rekognition';
+const ALGORITHM = 'AWS4-HMAC-SHA256';
+
+/** Who signed the request, as the credential scope says. */
+export interface SigningScope {
+  readonly accessKeyId: string;
+  readonly date: string;
+  readonly region: string;
+}
+
+/** Returns the signing scope of the request, or throws the error AWS answers an unsigned or mis-scoped request with. */
+export function authenticate(headers: IncomingHttpHeaders): SigningScope {
+  const header = headers.authorization;
+  if (!header) {
+    throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  }
+  const [algorithm, ...rest] = header.trim().split(/\s+/);
+  if (algorithm !== ALGORITHM) {
+    throw new ServiceError('IncompleteSignatureException', `Unsupported Authorization Type: ${algorithm}`);
+  }
+  const fields = new Map<string, string>();
+  for (const part of rest.join('').split(',')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) {
+      fields.set(part.slice(0, eq), part.slice(eq + 1));
+    }
+  }
+  const missing = ['Credential', 'SignedHeaders', 'Signature'].filter((name) => !fields.get(name));
+  if (missing.length > 0) {
+    throw new ServiceError('IncompleteSignatureException', `Authorization header requires ${missing.map((m) => `'${m}'`).join(', ')} parameter(s). Authorization=${header}`);
+  }
+  if (!headers['x-amz-date'] && !headers.date) {
+    throw new ServiceError('IncompleteSignatureException', "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+  }
+  const scope = fields.get('Credential')!.split('/');
+  if (scope.length !== 5 || scope.some((s) => s === '')) {
+    throw new ServiceError('IncompleteSignatureException', `Credential should have 5 parts: key/date/region/service/aws4_request, got '${fields.get('Credential')}'.`);
+  }
+  const [accessKeyId, date, region, service, terminator] = scope;
+  if (service !== SERVICE) {
+    throw new ServiceError('InvalidSignatureException', `Credential should be scoped to correct service: '${SERVICE}'. `);
+  }
+  if (terminator !== 'aws4_request') {
+    throw new ServiceError('InvalidSignatureException', `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'. `);
+  }
+  return { accessKeyId, date, region };
+}
