@@ -46,8 +46,8 @@ describe('Create', () => {
     ['a malformed ARN', { ProjectVersionArn: 'arn:aws:rekognition:eu-west-1:123:project/x' }, /ProjectVersionArn must be a Rekognition Custom Labels model version ARN of the form arn:<partition>:rekognition:.*got 'arn:aws:rekognition:eu-west-1:123:project\/x'/],
     ['a missing ARN', { ProjectVersionArn: undefined }, /ProjectVersionArn must be .* got 'undefined'/],
     ['an unknown action', { TeardownAction: 'ARCHIVE' }, /TeardownAction must be DELETE or STOP; got 'ARCHIVE'/],
-    ['a wait out of bounds', { MaxWaitSeconds: '7200' }, /MaxWaitSeconds must be a number from 60 to 3540; got '7200'/],
-    ['a wait that is no number', { MaxWaitSeconds: 'soon' }, /MaxWaitSeconds must be a number from 60 to 3540; got 'soon'/],
+    ['a wait out of bounds', { MaxWaitSeconds: '7200' }, /MaxWaitSeconds must be a number from 1 to 3540; got '7200'/],
+    ['a wait that is no number', { MaxWaitSeconds: 'soon' }, /MaxWaitSeconds must be a number from 1 to 3540; got 'soon'/],
   ])('fails on %s with a reason that names the property, and an id that is no ARN', async (_, props, reason) => {
     const e = event('Create');
     const decision = await decide({ ...e, ResourceProperties: { ...e.ResourceProperties, ...props } } as LifecycleEvent, deps());

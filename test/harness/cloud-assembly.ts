@@ -1,0 +1,76 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { cx_api } from 'aws-cdk-lib';
+import { DeployedFunction } from './lambda-process';
+
+/**
+ * Reads what `cdk deploy` would deploy from a synthesized cloud assembly: the teardown
+ * function's bundled code asset and configuration, and each model's custom resource.
+ */
+
+/** A custom resource of the template, as CloudFormation would send it to its function. */
+export interface TemplateResource {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly properties: Record<string, unknown>;
+  /** The resource's ServiceTimeout, in seconds. */
+  readonly serviceTimeoutSeconds: number;
+}
+
+/** The teardown as deployed from one stack. */
+export interface DeployedTeardown {
+  readonly function: DeployedFunction;
+  readonly models: TemplateResource[];
+  readonly template: { Resources: Record<string, { Type: string; Properties?: any; DependsOn?: string[] }> };
+}
+
+const MODEL_RESOURCE_TYPE = 'Custom::RekognitionCustomLabelsModel';
+
+/** Synthesizes `stack`'s app and finds its teardown function and model resources. */
+export function deployedTeardown(stack: Stack): DeployedTeardown {
+  const assembly = (stack.node.root as any).synth() as cx_api.CloudAssembly;
+  const artifact = assembly.getStackArtifact(stack.artifactId);
+  const template = artifact.template as DeployedTeardown['template'];
+  const resources = Object.entries(template.Resources);
+
+  const functions = resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+  if (functions.length !== 1) {
+    throw new Error(`expected one function in ${stack.stackName}, found ${functions.length}`);
+  }
+  const [functionId, fn] = functions[0];
+  const models = resources
+    .filter(([, r]) => r.Type === MODEL_RESOURCE_TYPE)
+    .map(([logicalId, r]) => {
+      const { ServiceToken: _, ServiceTimeout, ...properties } = r.Properties;
+      return { logicalId, type: r.Type, properties, serviceTimeoutSeconds: Number(ServiceTimeout ?? 3600) };
+    });
+
+  return {
+    template,
+    models,
+    function: {
+      codeDir: codeAssetDir(assembly, artifact, fn.Properties.Code.S3Key),
+      handler: fn.Properties.Handler,
+      functionArn: `arn:aws:lambda:${stack.region}:${stack.account}:function:${functionId}`,
+      timeoutMs: (fn.Properties.Timeout ?? 3) * 1000,
+      environment: fn.Properties.Environment?.Variables ?? {},
+    },
+  };
+}
+
+/** The folder of the file asset whose S3 object key is `objectKey`, from the asset manifest. */
+function codeAssetDir(assembly: cx_api.CloudAssembly, artifact: cx_api.CloudFormationStackArtifact, objectKey: string): string {
+  for (const dependency of artifact.dependencies) {
+    if (!(dependency instanceof cx_api.AssetManifestArtifact)) {
+      continue;
+    }
+    const manifest = JSON.parse(fs.readFileSync(dependency.file, 'utf8'));
+    for (const asset of Object.values<any>(manifest.files ?? {})) {
+      if (Object.values<any>(asset.destinations).some((d) => d.objectKey === objectKey)) {
+        return path.join(assembly.directory, asset.source.path);
+      }
+    }
+  }
+  throw new Error(`no file asset with object key ${objectKey} in the cloud assembly`);
+}
