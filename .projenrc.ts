@@ -72,6 +72,7 @@ for (const language of ['java', 'python', 'dotnet', 'go']) {
 // Handler sources are bundled into assets/, never published as they are.
 project.addPackageIgnore('/lambda/');
 project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/cdk.out/');
 project.addPackageIgnore('/.ci/');
 
 // Lint and type-check the handler with the same rules as the library.
@@ -82,6 +83,25 @@ new javascript.TypescriptConfig(project, {
   include: ['**/*.ts', '../src/**/*.ts'],
 });
 project.eslint?.addLintPattern('lambda');
+
+// The example app and the demo, type-checked and linted like the rest.
+new javascript.TypescriptConfig(project, {
+  fileName: 'examples/tsconfig.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+  compilerOptions: { noEmit: true, rootDir: '..' },
+  include: ['**/*.ts', '../src/**/*.ts', '../lambda/**/*.ts', '../test/harness/**/*.ts', '../test/simulator/**/*.ts'],
+});
+project.eslint?.addLintPattern('examples');
+
+// README's first command: synthesize the example app and tear its model down against the simulator.
+project.addTask('demo', {
+  description: 'Plays cdk deploy and cdk destroy of the example app against a local Rekognition, with the real bundled handler',
+  env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1', JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
+  steps: [
+    { spawn: project.bundler.bundleTask.name },
+    { exec: 'ts-node --transpile-only --project examples/tsconfig.json examples/demo.ts' },
+  ],
+});
 // The handler's SDK clients are bundled at build time: dev dependencies, not runtime ones.
 project.eslint?.addOverride({
   files: ['lambda/**/*.ts'],

@@ -217,7 +217,8 @@ describe('CloudFormation flows', () => {
     expect(update.response.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: v2 });
     expect(env.sim.status(v1)).toBe('RUNNING');
     // CloudFormation's cleanup phase deletes the old physical id.
-    const cleanup = await env.cloudFormation.delete(resource, create.response.body.PhysicalResourceId, { ...resource.properties, ProjectVersionArn: v2 });
+    const cleanup = await env.cloudFormation.delete(resource, create.response.body.PhysicalResourceId,
+      { ...resource.properties, ProjectVersionArn: v2 });
 
     expect(cleanup.response.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: v1 });
     expect(env.sim.status(v1)).toBeUndefined();

@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
-import { cx_api } from 'aws-cdk-lib';
+import { Stack, cx_api } from 'aws-cdk-lib';
 import { DeployedFunction } from './lambda-process';
 
 /**

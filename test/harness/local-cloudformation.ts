@@ -38,7 +38,12 @@ export class LocalCloudFormation {
     return this.play(resource, { RequestType: 'Create', ResourceProperties: properties });
   }
 
-  public update(resource: TemplateResource, physicalResourceId: string, properties: Record<string, unknown>, oldProperties = resource.properties): Promise<PlayedRequest> {
+  public update(
+    resource: TemplateResource,
+    physicalResourceId: string,
+    properties: Record<string, unknown>,
+    oldProperties = resource.properties,
+  ): Promise<PlayedRequest> {
     return this.play(resource, { RequestType: 'Update', PhysicalResourceId: physicalResourceId, ResourceProperties: properties, OldResourceProperties: oldProperties });
   }
 
