@@ -18,6 +18,7 @@ const RESPONSE_RESERVE_MS = 6_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const log = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
 
+/** Answers one CloudFormation event (or hand-off), never throwing. */
 export async function handler(event: LifecycleEvent, context: Context): Promise<void> {
   log({
     message: 'event',

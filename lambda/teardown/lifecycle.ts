@@ -40,6 +40,7 @@ export interface LifecycleDeps {
   readonly tearDown: (request: TeardownRequest) => Promise<TeardownOutcome>;
 }
 
+/** Decides the answer to one event (or that the wait is handed on); tears the model down on Delete. */
 export async function decide(event: LifecycleEvent, deps: LifecycleDeps): Promise<Decision> {
   if (event.RequestType === 'Delete') {
     return decideDelete(event, deps);

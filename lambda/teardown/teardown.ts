@@ -61,6 +61,10 @@ const MEANINGFUL_ERRORS = new Set([
   'ResourceNotFoundException',
 ]);
 
+/**
+ * Stops (and, for DELETE, deletes) the model, waiting while it is busy, until it is done, a call
+ * fails in a way waiting cannot fix, the overall wait runs out, or this run's time is up.
+ */
 export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Promise<TeardownOutcome> {
   const { arn, action } = request;
   let state: ObservedState = 'UNKNOWN';
