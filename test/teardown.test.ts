@@ -309,3 +309,24 @@ describe('STOP teardown', () => {
     expect(outcome.result).toBe('FAILED');
   });
 });
+
+describe('sharing a throttled limit', () => {
+  test('polls slow down after throttling and recover as calls get through', async () => {
+    const clock = new VirtualClock();
+    const t0 = clock.time;
+    const throttle = error('ThrottlingException');
+    const api = new ScriptedModelApi(clock, {
+      stop: [status('STOPPING')],
+      delete: [throttle, throttle, throttle, ...Array(8).fill(error('ResourceInUseException')),
+        (at: number) => at - t0 < 60_000 ? error('ResourceInUseException') : error('ResourceNotFoundException')],
+    });
+
+    await tearDown(request(clock), virtualDeps(clock, api));
+
+    // After three throttled calls, the poll that follows the first answer is stretched 8x / 1.5 ...
+    const pollsAfterThrottling = clock.sleeps.slice(4, 12);
+    expect(pollsAfterThrottling[0]).toBeCloseTo(1_000 * (8 / 1.5), -1);
+    // ... and the stretch wears off with each call that gets through.
+    expect(pollsAfterThrottling.slice(1).some((ms, i) => ms < pollsAfterThrottling[i])).toBe(true);
+  });
+});

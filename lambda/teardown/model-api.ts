@@ -16,9 +16,11 @@ export interface ModelApi {
   deleteProjectVersion(arn: string): Promise<ModelAnswer>;
 }
 
-/** Errors that say the service could not take the call now: try it again later. */
-export const TRANSIENT_ERRORS: ReadonlySet<string> = new Set([
+/** Errors that say the caller exceeds its share of the service: slow down. */
+export const THROTTLE_ERRORS: ReadonlySet<string> = new Set([
   'ThrottlingException',
   'ProvisionedThroughputExceededException',
-  'InternalServerError',
 ]);
+
+/** Errors that say the service could not take the call now: try it again later. */
+export const TRANSIENT_ERRORS: ReadonlySet<string> = new Set([...THROTTLE_ERRORS, 'InternalServerError']);

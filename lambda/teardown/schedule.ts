@@ -15,6 +15,11 @@ export interface Pacing {
   readonly firstBackoffMs: number;
   /** Longest backoff after throttled or failed calls, in ms. */
   readonly maxBackoffMs: number;
+  /**
+   * Most that throttling may stretch the polls: each throttled call doubles the stretch, each
+   * call that gets through shrinks it by a third, so that many models share Rekognition's limit.
+   */
+  readonly maxThrottleSlowdown: number;
 }
 
 /**
@@ -27,7 +32,8 @@ export const DEFAULT_PACING: Pacing = {
   pollGrowth: 0.25,
   maxPollMs: 20_000,
   firstBackoffMs: 500,
-  maxBackoffMs: 10_000,
+  maxBackoffMs: 5_000,
+  maxThrottleSlowdown: 8,
 };
 
 /** Pause before looking at a state again, with ±20% jitter so that many models spread out. */

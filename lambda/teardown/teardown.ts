@@ -1,4 +1,4 @@
-import { ModelAnswer, ModelApi, TRANSIENT_ERRORS } from './model-api';
+import { ModelAnswer, ModelApi, THROTTLE_ERRORS, TRANSIENT_ERRORS } from './model-api';
 import { backoffDelayMs, Pacing, pollDelayMs } from './schedule';
 import { failureReason, timeoutReason } from './teardown-reasons';
 
@@ -71,6 +71,8 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
   let stateSince = deps.now();
   let calls = 0;
   let transientStreak = 0;
+  /** How much throttling stretches the polls now (1: not at all). */
+  let throttleSlowdown = 1;
   /** False once Stop said the model is stopping or in a state that never runs on its own. */
   let stopMayBeNeeded = true;
   let deleteAccepted = false;
@@ -95,7 +97,7 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
   /** Sleeps, but never past the point where this run must stop calling. */
   const pause = (ms: number) => deps.sleep(Math.max(0, Math.min(ms, callWindowEnd() - deps.now())));
   const callWindowEnd = () => Math.min(request.runDeadline - deps.api.maxCallMs, request.waitDeadline);
-  const poll = () => pause(pollDelayMs(deps.pacing, deps.now() - stateSince, deps.random));
+  const poll = () => pause(pollDelayMs(deps.pacing, deps.now() - stateSince, deps.random) * throttleSlowdown);
 
   for (;;) {
     // Every run makes at least one call, so a late redelivery still looks at the model once.
@@ -114,6 +116,9 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
 
     if ('error' in answer && isTransient(answer)) {
       transientStreak++;
+      if (THROTTLE_ERRORS.has(answer.error)) {
+        throttleSlowdown = Math.min(deps.pacing.maxThrottleSlowdown, throttleSlowdown * 2);
+      }
       if (transientStreak === 1) {
         deps.log({ message: 'retrying', model: arn, operation: next, error: answer.error, attempt: calls, elapsedMs: elapsedMs() });
       }
@@ -121,6 +126,7 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
       continue;
     }
     transientStreak = 0;
+    throttleSlowdown = Math.max(1, throttleSlowdown / 1.5);
 
     if ('error' in answer && answer.error === 'ResourceNotFoundException') {
       see('GONE');
