@@ -29,6 +29,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-lambda@3.1142.0',
     '@types/aws-lambda',
     'esbuild',
+    // cdk-nag 3 changed its API and does not work with aws-cdk-lib 2.257; 2.x does.
+    'cdk-nag@^2.38.2',
+    // integ-runner 2.197 reads cloud assembly schema up to 53.x, which aws-cdk-lib 2.257 emits.
+    '@aws-cdk/integ-runner@^2.197.10',
+    // The newest on the registry here; its peer range (aws-cdk-lib ^2.245.0) admits 2.257.
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
   ],
 
   publishToPypi: {
@@ -59,8 +65,6 @@ project.bundler.addBundle('./lambda/teardown/index.ts', {
   target: 'node20',
   externals: [],
 });
-// `assets/` is git-ignored: a fresh clone must bundle before the tests synthesize stacks.
-project.testTask.prependSpawn(project.bundler.bundleTask);
 
 // Packaging for Python, Java, .NET and Go needs PyPI, Maven plugins, dotnet and go, which release
 // machines have and this one does not: `package-all` builds them only when asked to.
@@ -69,11 +73,15 @@ for (const language of ['java', 'python', 'dotnet', 'go']) {
     `node -e "if (!process.env.PACKAGE_ALL_LANGUAGES) { console.log('package:${language} skipped: set PACKAGE_ALL_LANGUAGES=1 on a machine with its toolchain'); process.exit(1); }"`);
 }
 
-// Handler sources are bundled into assets/, never published as they are.
+// Handler sources are bundled into assets/, never published as they are; test/package.test.ts
+// checks what is.
 project.addPackageIgnore('/lambda/');
 project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/benchmarks/');
 project.addPackageIgnore('/cdk.out/');
 project.addPackageIgnore('/.ci/');
+project.addPackageIgnore('/.jsii.tabl.json');
+project.gitignore.exclude('cdk.out/', '/.jsii.tabl.json', '/test/cdk-integ.out.*/');
 
 // Lint and type-check the handler with the same rules as the library.
 new javascript.TypescriptConfig(project, {
@@ -93,10 +101,13 @@ new javascript.TypescriptConfig(project, {
 });
 project.eslint?.addLintPattern('examples');
 
+/** Silences Node 20 end-of-life notices of jsii and the AWS SDK. */
+const quiet = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1' };
+
 // README's first command: synthesize the example app and tear its model down against the simulator.
 project.addTask('demo', {
   description: 'Plays cdk deploy and cdk destroy of the example app against a local Rekognition, with the real bundled handler',
-  env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1', JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
+  env: quiet,
   steps: [
     { spawn: project.bundler.bundleTask.name },
     { exec: 'ts-node --transpile-only --project examples/tsconfig.json examples/demo.ts' },
@@ -107,5 +118,55 @@ project.eslint?.addOverride({
   files: ['lambda/**/*.ts'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] },
 });
+
+// Construct Hub shows the README's TypeScript examples in every jsii language. Strict: a translation
+// that does not compile fails the extraction here, and the assembly asks the same of Construct Hub.
+project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
+// jsii takes about 15 s: rosetta compiles only when the assembly is older than what it is built from
+// (`build` has just compiled). A condition that exits 0 runs its step.
+const assemblyIsStale = `
+  const fs = require('fs');
+  const mtime = (f) => fs.statSync(f).mtimeMs;
+  const built = fs.existsSync('.jsii') && fs.existsSync('lib/index.js') ? mtime('.jsii') : 0;
+  const inputs = ['README.md', 'package.json', 'tsconfig.json', ...fs.readdirSync('src', { recursive: true }).map((f) => 'src/' + f)];
+  process.exit(inputs.some((f) => mtime(f) > built) ? 0 : 1);
+`.trim().replace(/\s*\n\s*/g, ' ');
+const rosetta = project.addTask('rosetta', {
+  description: 'Compiles the TypeScript examples of README.md and the API docs and translates them to Python, Java, C# and Go (.jsii.tabl.json)',
+  env: quiet,
+  steps: [
+    { spawn: project.compileTask.name, condition: `node -e "${assemblyIsStale}"` },
+    { exec: 'jsii-rosetta extract --strict' },
+  ],
+});
+
+// Integration test snapshots (test/integ.*.ts.snapshot/), checked offline: integ-runner synthesizes
+// each test app and compares its templates with the snapshot, leaving asset hashes out, so an edit
+// to the handler alone does not fail the check.
+const integEnv = { ...quiet, TS_NODE_TRANSPILE_ONLY: '1', TS_NODE_PROJECT: 'test/tsconfig.json' };
+const integ = project.addTask('integ', {
+  description: 'Checks the integration test snapshots offline (no AWS account needed)',
+  env: integEnv,
+  steps: [
+    { spawn: project.bundler.bundleTask.name },
+    // With AWS credentials, `npx projen integ --force` deploys and destroys each test for real.
+    { exec: 'integ-runner --language typescript', receiveArgs: true },
+  ],
+});
+project.addTask('integ:update', {
+  description: 'Rewrites the integration test snapshots from the current code, without deploying; review the diff before committing',
+  env: integEnv,
+  steps: [
+    { spawn: project.bundler.bundleTask.name },
+    { exec: 'integ-runner --language typescript --dry-run --force' },
+  ],
+});
+
+// The test task: bundle (assets/ is git-ignored, and tests synthesize stacks that need it), compile
+// and translate the examples (test/package.test.ts and test/readme.test.ts read the outputs),
+// jest, eslint, then the integration snapshots.
+project.testTask.prependSpawn(rosetta);
+project.testTask.prependSpawn(project.bundler.bundleTask);
+project.testTask.spawn(integ);
 
 project.synth();

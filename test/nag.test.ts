@@ -1,0 +1,106 @@
+import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as rekognition from 'aws-cdk-lib/aws-rekognition';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../src';
+
+/**
+ * The construct passes the AwsSolutions rules of cdk-nag with nothing suppressed. cdk-nag cannot
+ * see into every resource (it skips what it does not model), so the properties that matter most
+ * are also checked on the template itself.
+ */
+
+const arn = (version: string) =>
+  `arn:aws:rekognition:us-east-1:123456789012:project/birds/version/${version}/1700000000000`;
+
+/** Every feature that adds resources: a project, a DELETE model and a STOP-only model. */
+function fullStack(): Stack {
+  const stack = new Stack(new App(), 'Nag', { env: { account: '123456789012', region: 'us-east-1' } });
+  const project = new rekognition.CfnProject(stack, 'Project', { projectName: 'birds' });
+  new CustomLabelsModelLifecycle(stack, 'Deleted', { projectVersionArn: arn('deleted'), project });
+  new CustomLabelsModelLifecycle(stack, 'Stopped', {
+    projectVersionArn: arn('stopped'),
+    teardownAction: ModelTeardownAction.STOP,
+  });
+  return stack;
+}
+
+/** The statements of every IAM policy and inline role policy in the template. */
+function statements(template: Template): Array<{ Action: unknown; Resource: unknown }> {
+  const fromPolicies = Object.values(template.findResources('AWS::IAM::Policy'))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+  const fromRoles = Object.values(template.findResources('AWS::IAM::Role'))
+    .flatMap((role) => role.Properties.Policies ?? [])
+    .flatMap((policy: { PolicyDocument: { Statement: unknown[] } }) => policy.PolicyDocument.Statement);
+  return [...fromPolicies, ...fromRoles];
+}
+
+/** Every literal string inside a CloudFormation value (intrinsics included). */
+function literals(value: unknown): string[] {
+  if (typeof value === 'string') {
+    return [value];
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap(literals);
+  }
+  if (value && typeof value === 'object') {
+    return Object.values(value).flatMap(literals);
+  }
+  return [];
+}
+
+test('AwsSolutions reports no error and no warning', () => {
+  const stack = fullStack();
+  Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, reports: false }));
+
+  const annotations = Annotations.fromStack(stack);
+  const findings = [
+    ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-')),
+    ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-')),
+  ].map((finding) => `${finding.id}: ${String(finding.entry.data).split('\n')[0]}`);
+  expect(findings).toEqual([]);
+});
+
+test('nothing is suppressed, so a clean nag run means clean resources', () => {
+  const stack = fullStack();
+  Aspects.of(stack).add(new AwsSolutionsChecks({ reports: false }));
+
+  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Metadata?: object }>;
+  const suppressed = Object.entries(resources)
+    .filter(([, resource]) => resource.Metadata && 'cdk_nag' in resource.Metadata)
+    .map(([id]) => id);
+  expect(suppressed).toEqual([]);
+});
+
+test('no managed policies: every permission is an inline policy written by the construct', () => {
+  const template = Template.fromStack(fullStack());
+
+  template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+  template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+});
+
+test('no wildcard in any action or resource of any policy', () => {
+  const all = statements(Template.fromStack(fullStack()));
+
+  expect(all.length).toBeGreaterThan(0);
+  const wildcards = all.flatMap((statement) => [...literals(statement.Action), ...literals(statement.Resource)])
+    .filter((value) => value.includes('*'));
+  expect(wildcards).toEqual([]);
+});
+
+test('every function runs on the newest Node.js runtime that aws-cdk-lib knows, nodejs24.x', () => {
+  const newestNode = lambda.Runtime.ALL
+    .filter((runtime) => runtime.family === lambda.RuntimeFamily.NODEJS && !runtime.isVariable)
+    .map((runtime) => runtime.name)
+    .sort((a, b) => nodeMajor(b) - nodeMajor(a))[0];
+  const template = Template.fromStack(fullStack());
+
+  expect(newestNode).toBe('nodejs24.x');
+  template.resourceCountIs('AWS::Lambda::Function', 1);
+  template.allResourcesProperties('AWS::Lambda::Function', { Runtime: newestNode });
+});
+
+function nodeMajor(runtimeName: string): number {
+  return Number(/^nodejs(\d+)/.exec(runtimeName)?.[1] ?? 0);
+}

@@ -1,0 +1,245 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ProjectVersionStatus } from '@aws-sdk/client-rekognition';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { TargetLanguage, TranslatedSnippet } from 'jsii-rosetta';
+import { decide, LifecycleEvent } from '../lambda/teardown/lifecycle';
+import { readProperties } from '../lambda/teardown/properties';
+import { failureReason, timeoutReason } from '../lambda/teardown/teardown-reasons';
+import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../src';
+
+/**
+ * README.md says only what is true: its examples compile, its tables match the code. The
+ * TypeScript examples are compiled by `npx projen rosetta` (part of `npx projen test`), which
+ * writes the translations this test reads from .jsii.tabl.json.
+ */
+
+const ROOT = path.join(__dirname, '..');
+const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const ARN = 'arn:aws:rekognition:us-east-1:123456789012:project/birds/version/v1/1700000000000';
+
+const TYPESCRIPT = ['ts', 'typescript'];
+
+/** The fenced code blocks of the README, in order. */
+function codeBlocks(): Array<{ language: string; source: string }> {
+  return [...README.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)].map(([, language, source]) => ({ language, source }));
+}
+
+/** The rows of the table under the header line that starts with `header`, as lists of cells. */
+function tableRows(header: string): string[][] {
+  const lines = README.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(header));
+  if (start < 0) {
+    throw new Error(`README.md has no table with the header ${header}`);
+  }
+  const rows: string[][] = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('|')) {
+      break;
+    }
+    rows.push(line.split('|').slice(1, -1).map((cell) => cell.trim()));
+  }
+  return rows;
+}
+
+/** The `code` spans of a piece of markdown. */
+function codeSpans(markdown: string): string[] {
+  return [...markdown.matchAll(/`([^`]+)`/g)].map(([, span]) => span);
+}
+
+/** The README section that starts with this heading, up to the next one. */
+function section(heading: string): string {
+  const start = README.indexOf(`\n${heading}\n`);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const next = README.indexOf('\n## ', start + heading.length + 2);
+  return README.slice(start, next < 0 ? undefined : next);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A status (`RUNNING`) or an operation (`StopProjectVersion`): what "(or `X`)" in a reason replaces. */
+const KINDS = [/^[A-Z]+(?:_[A-Z]+)*$/, /^[A-Z][a-z]+(?:[A-Z][a-z]+)+$/];
+
+/**
+ * The reasons of a table cell: each `code` span with a `…`, and for "`… RUNNING …` (or `STARTING`)"
+ * the same reason with `STARTING` in place of the word of its kind.
+ */
+function reasonsOfCell(cell: string): string[] {
+  const spans = codeSpans(cell);
+  const reasons = spans.filter((span) => span.includes('…'));
+  const alternatives = spans.filter((span) => !span.includes('…'));
+  return reasons.flatMap((reason) => [reason, ...alternatives.map((alternative) => {
+    const kind = KINDS.find((k) => k.test(alternative));
+    const word = reason.split(/\s+/).find((w) => kind?.test(w));
+    if (!word) {
+      throw new Error(`Nothing in '${reason}' for '${alternative}' to replace`);
+    }
+    return reason.replace(word, alternative);
+  })]);
+}
+
+describe('examples', () => {
+  let snippets: TranslatedSnippet[];
+  beforeAll(() => {
+    const tablet = path.join(ROOT, '.jsii.tabl.json');
+    if (!fs.existsSync(tablet)) {
+      throw new Error('No .jsii.tabl.json: run `npx projen rosetta` first (`npx projen test` does).');
+    }
+    // Read as plain JSON: rosetta's own loader streams with a dynamic import, which jest refuses.
+    const schemas = JSON.parse(fs.readFileSync(tablet, 'utf8')).snippets;
+    snippets = Object.values(schemas).map((schema) => TranslatedSnippet.fromSchema(schema as never));
+  });
+
+  /** The rosetta translation of a TypeScript example of the README. */
+  function translated(source: string): TranslatedSnippet {
+    const snippet = snippets.find((s) => s.originalSource.source.trim() === source.trim());
+    if (!snippet) {
+      throw new Error(`README.md changed since its examples were compiled: run \`npx projen rosetta\`. Not compiled:\n${source}`);
+    }
+    return snippet;
+  }
+
+  test('every TypeScript example compiles against the library (jsii-rosetta, strict)', () => {
+    const typescript = codeBlocks().filter((block) => TYPESCRIPT.includes(block.language));
+
+    expect(typescript.length).toBeGreaterThanOrEqual(2);
+    for (const block of typescript) {
+      expect(translated(block.source).snippet.didCompile).toBe(true);
+    }
+  });
+
+  test('every Python example is the jsii translation of the TypeScript example before it', () => {
+    const blocks = codeBlocks();
+    const python = blocks.map((block, i) => ({ block, before: blocks[i - 1] })).filter(({ block }) => block.language === 'python');
+
+    expect(python.length).toBeGreaterThanOrEqual(1);
+    for (const { block, before } of python) {
+      expect(TYPESCRIPT).toContain(before?.language);
+      const translation = translated(before.source).get(TargetLanguage.PYTHON);
+      expect(block.source.trim()).toBe(translation?.source.trim());
+    }
+  });
+});
+
+test('the install table names the packages jsii builds for each language', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const { python, java, dotnet, go } = pkg.jsii.targets;
+  const install = section('## Install');
+
+  expect(install).toContain(`\`npm install ${pkg.name}\``);
+  expect(install).toContain(`\`pip install ${python.distName}\``);
+  expect(install).toContain(`\`${java.maven.groupId}:${java.maven.artifactId}\``);
+  expect(install).toContain(`\`dotnet add package ${dotnet.packageId}\``);
+  expect(install).toContain(`\`go get ${go.moduleName}/`);
+});
+
+test('the set-up commands run projen tasks that exist, and CI runs the test command', () => {
+  const tasks = JSON.parse(fs.readFileSync(path.join(ROOT, '.projen', 'tasks.json'), 'utf8')).tasks;
+  const ci = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8');
+
+  for (const task of ['demo', 'test']) {
+    expect(README).toContain(`\nnpm ci && npx projen ${task}\n`);
+    expect(tasks[task]).toBeDefined();
+  }
+  expect(ci).toContain('\nnpm ci && npx projen test');
+});
+
+test('relative links point at files of the repository', () => {
+  const targets = [...README.matchAll(/\]\((?!https?:)([^)#\s]+)\)/g)].map(([, target]) => target);
+
+  expect(targets).toEqual(expect.arrayContaining(['API.md', 'examples/']));
+  expect(targets.filter((target) => !fs.existsSync(path.join(ROOT, target)))).toEqual([]);
+});
+
+test('the status table covers each of the 14 statuses Rekognition defines, once', () => {
+  const statuses = tableRows('| Status at delete time |')
+    .flatMap(([status]) => codeSpans(status))
+    .sort();
+
+  expect(statuses).toEqual(Object.values(ProjectVersionStatus).sort());
+  expect(statuses).toHaveLength(14);
+});
+
+test('the IAM table lists exactly the actions the construct grants', () => {
+  const stack = new Stack(new App(), 'Iam');
+  new CustomLabelsModelLifecycle(stack, 'Deleted', { projectVersionArn: ARN });
+  new CustomLabelsModelLifecycle(stack, 'Stopped', { projectVersionArn: ARN, teardownAction: ModelTeardownAction.STOP });
+  const granted = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+    .flatMap((statement: { Action: string | string[] }) => statement.Action);
+
+  const listed = codeSpans(section('## IAM')).filter((span) => /^[a-z0-9-]+:[A-Za-z]+$/.test(span));
+  expect(new Set(listed)).toEqual(new Set(granted));
+});
+
+describe('the table of failure reasons', () => {
+  /** Each reason of the table, as a pattern: `…` and `<placeholders>` stand for any text. */
+  const patterns = tableRows('| Reason |')
+    .flatMap(([reasons]) => reasonsOfCell(reasons))
+    .map((reason) => ({
+      reason,
+      pattern: new RegExp('^' + escapeRegExp(reason)
+        .replace(/<[^>]+>\/<[^>]+>/g, '\\S+')
+        .replace(/…/g, '.*')),
+    }));
+  const handlerSources = fs.readdirSync(path.join(ROOT, 'lambda', 'teardown'))
+    .map((file) => fs.readFileSync(path.join(ROOT, 'lambda', 'teardown', file), 'utf8'))
+    .join('\n');
+
+  /**
+   * For the reasons the entry point writes inline (a failed hand-off, an unexpected error): the
+   * handler has a string that starts with the reason's text up to its first `…`, of four words at
+   * least so that a bare "Model" proves nothing.
+   */
+  function writtenInline(reason: string): boolean {
+    const start = reason.split('…')[0].trim();
+    return start.split(/\s+/).length >= 4
+      && new RegExp(`[\`'"]${escapeRegExp(start)}`).test(handlerSources);
+  }
+
+  /** Reasons the handler gives, made by its own functions. */
+  async function handlerReasons(): Promise<string[]> {
+    const timeouts = ['TRAINING_IN_PROGRESS', 'COPYING_IN_PROGRESS', 'RUNNING', 'STARTING', 'STOPPING', 'DELETING', 'BUSY', 'UNKNOWN']
+      .map((state) => timeoutReason(ARN, state, 600_000));
+    const refusals = [
+      failureReason(ARN, 'StopProjectVersion', { error: 'AccessDeniedException', message: 'denied' }),
+      failureReason(ARN, 'DeleteProjectVersion', { error: 'AccessDeniedException', message: 'denied' }),
+      failureReason(ARN, 'DeleteProjectVersion', { error: 'InvalidParameterException', message: 'bad' }),
+    ];
+    const properties = [
+      { ProjectVersionArn: 'not-an-arn' },
+      { ProjectVersionArn: ARN, TeardownAction: 'KEEP' },
+      { ProjectVersionArn: ARN, MaxWaitSeconds: '0' },
+    ].map((p) => readProperties(p) as string);
+    const noTimeLeft = await decide({
+      RequestType: 'Delete',
+      PhysicalResourceId: ARN,
+      ResponseURL: 'https://example.com/response',
+      ResourceProperties: { ServiceToken: 'token', ProjectVersionArn: ARN },
+    } as unknown as LifecycleEvent, {
+      now: () => 0,
+      runDeadline: 0,
+      tearDown: async () => ({ result: 'CONTINUE', lastState: 'UNKNOWN', calls: 0 }),
+    });
+    return [...timeouts, ...refusals, ...properties, 'reason' in noTimeLeft ? noTimeLeft.reason : ''];
+  }
+
+  test('every reason the handler gives for a timeout, a refusal or bad properties is in the table', async () => {
+    const unlisted = (await handlerReasons()).filter((reason) => !patterns.some(({ pattern }) => pattern.test(reason)));
+
+    expect(patterns.length).toBeGreaterThanOrEqual(10);
+    expect(unlisted).toEqual([]);
+  });
+
+  test('every reason in the table is one the handler gives', async () => {
+    const reasons = await handlerReasons();
+    const unknown = patterns
+      .filter(({ reason, pattern }) => !reasons.some((r) => pattern.test(r)) && !writtenInline(reason))
+      .map(({ reason }) => reason);
+
+    expect(unknown).toEqual([]);
+  });
+});
