@@ -78,6 +78,7 @@ for (const language of ['java', 'python', 'dotnet', 'go']) {
 project.addPackageIgnore('/lambda/');
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/benchmarks/');
+project.addPackageIgnore('/BENCHMARKS.md');
 project.addPackageIgnore('/cdk.out/');
 project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/.jsii.tabl.json');

@@ -58,7 +58,7 @@ export interface CustomLabelsModelLifecycleProps {
    * The project the model version belongs to, when the project is in the same stack. The model's
    * resource then depends on the project, so CloudFormation tears the model down first and
    * deletes the project after it (a project cannot be deleted while it has versions). Its name
-   * must be the project name in `projectVersionArn`.
+   * must be the project name in `projectVersionArn`, and `teardownAction` must be `DELETE`.
    *
    * @default - no ordering against a project
    */
@@ -93,7 +93,7 @@ export class CustomLabelsModelLifecycle extends Construct {
     validateMaxWait(maxWait);
     const teardownAction = props.teardownAction ?? ModelTeardownAction.DELETE;
     if (props.project) {
-      validateProject(props.project, props.projectVersionArn);
+      validateProject(props.project, props.projectVersionArn, teardownAction);
     }
 
     const provider = TeardownProvider.of(this);
@@ -123,7 +123,7 @@ export class CustomLabelsModelLifecycle extends Construct {
       },
     });
     // The permissions must still exist while this resource is being deleted.
-    resource.node.addDependency(this.teardownPolicy, provider.selfInvokePolicy);
+    resource.node.addDependency(this.teardownPolicy, provider.handlerPolicy);
     if (props.project) {
       resource.node.addDependency(props.project);
     }
@@ -149,7 +149,10 @@ function validateMaxWait(maxWait: Duration): void {
   }
 }
 
-function validateProject(project: rekognition.CfnProject, arn: string): void {
+function validateProject(project: rekognition.CfnProject, arn: string, teardownAction: ModelTeardownAction): void {
+  if (teardownAction === ModelTeardownAction.STOP) {
+    throw new Error('project cannot be given with teardownAction ModelTeardownAction.STOP: STOP keeps the model version, so CloudFormation could not delete the project after it (DELETE_FAILED). Use ModelTeardownAction.DELETE, or leave project out.');
+  }
   const projectName = project.projectName;
   if (Token.isUnresolved(projectName) || Token.isUnresolved(arn)) {
     return;

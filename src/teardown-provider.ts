@@ -27,8 +27,8 @@ export class TeardownProvider extends Construct {
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
   public readonly function: lambda.Function;
-  /** Lets a run hand a long wait on to a fresh run of the same function. */
-  public readonly selfInvokePolicy: iam.Policy;
+  /** Lets the function write to its own log group and hand a long wait on to a fresh run of itself. */
+  public readonly handlerPolicy: iam.Policy;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -57,16 +57,20 @@ export class TeardownProvider extends Construct {
       // Lambda's longest run; longer waits are handed on to a fresh run.
       timeout: Duration.minutes(15),
     });
-    // Scoped to the function's own log group only: no managed policy.
-    this.logGroup.grantWrite(this.role);
-
-    // A separate policy, so the function does not depend on a policy that names the function.
-    this.selfInvokePolicy = new iam.Policy(this, 'SelfInvokePolicy', {
+    // Not the role's default policy, on which the function depends: this one names the function.
+    // Only models invoke the function, and each model's resource depends on this policy.
+    this.handlerPolicy = new iam.Policy(this, 'HandlerPolicy', {
       roles: [this.role],
-      statements: [new iam.PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: [this.function.functionArn],
-      })],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [this.logGroup.logGroupArn],
+        }),
+        new iam.PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: [this.function.functionArn],
+        }),
+      ],
     });
   }
 }

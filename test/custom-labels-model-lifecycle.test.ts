@@ -25,8 +25,8 @@ describe('resources', () => {
     template.resourceCountIs('AWS::Lambda::Function', 1);
     template.resourceCountIs('AWS::IAM::Role', 1);
     template.resourceCountIs('Custom::RekognitionCustomLabelsModel', 3);
-    // One per model, the role's default policy (logs), and the self-invoke policy.
-    template.resourceCountIs('AWS::IAM::Policy', 5);
+    // One per model, and the function's own (logs, self-invoke).
+    template.resourceCountIs('AWS::IAM::Policy', 4);
     for (const v of ['v1', 'v2', 'v3']) {
       template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
@@ -39,6 +39,17 @@ describe('resources', () => {
         Roles: [{ Ref: Match.stringLikeRegexp('^RekognitionCustomLabelsModelLifecycleProviderRole') }],
       });
     }
+  });
+
+  test('one model adds 6 resources to a stack, and each further model 2', () => {
+    const counts = [1, 2, 10].map((n) => {
+      const s = stack();
+      for (let i = 0; i < n; i++) {
+        new CustomLabelsModelLifecycle(s, `M${i}`, { projectVersionArn: arn(`v${i}`) });
+      }
+      return Object.keys(Template.fromStack(s).toJSON().Resources).length;
+    });
+    expect(counts).toEqual([6, 8, 24]);
   });
 
   test('the custom resource carries the ARN, the action, the wait and a matching ServiceTimeout', () => {
@@ -66,13 +77,13 @@ describe('resources', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
 
-  test('each model resource depends on its own policy and on the self-invoke policy', () => {
+  test('each model resource depends on its own policy and on the function\'s policy', () => {
     const s = stack();
     const model = new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn('v1') });
     const template = Template.fromStack(s).toJSON();
     const resource = Object.values<any>(template.Resources).find((r) => r.Type === 'Custom::RekognitionCustomLabelsModel');
     const policyId = s.getLogicalId(model.teardownPolicy.node.defaultChild as any);
-    expect(resource.DependsOn).toEqual(expect.arrayContaining([policyId, expect.stringMatching(/SelfInvokePolicy/)]));
+    expect(resource.DependsOn).toEqual(expect.arrayContaining([policyId, expect.stringMatching(/HandlerPolicy/)]));
   });
 
   test('exposes the shared function, role and log group', () => {
@@ -166,6 +177,13 @@ describe('validation at synth', () => {
   test.each([Duration.seconds(59), Duration.minutes(60), Duration.hours(2)])('rejects maxWait of %s', (maxWait) => {
     expect(() => new CustomLabelsModelLifecycle(stack(), 'Model', { projectVersionArn: arn('v1'), maxWait }))
       .toThrow(/^maxWait must be between 1 minute and 59 minutes \(CloudFormation waits at most one hour for a custom resource, and keeps one minute of margin\); got /);
+  });
+
+  test('rejects a project with STOP, which keeps the version the project would need gone', () => {
+    const s = stack();
+    const project = new rekognition.CfnProject(s, 'Project', { projectName: 'birds' });
+    expect(() => new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn('v1'), project, teardownAction: ModelTeardownAction.STOP }))
+      .toThrow(/^project cannot be given with teardownAction ModelTeardownAction.STOP: STOP keeps the model version/);
   });
 
   test('rejects a project whose name is not the one in the ARN', () => {
