@@ -170,4 +170,13 @@ project.testTask.prependSpawn(rosetta);
 project.testTask.prependSpawn(project.bundler.bundleTask);
 project.testTask.spawn(integ);
 
+// jsii compiles only src/, and ts-jest only transpiles: type-check everything else.
+project.testTask.spawn(project.addTask('typecheck', {
+  description: 'Type-checks what jsii does not compile: the handler, the examples and demo, the tests, the simulator and the harness',
+  steps: [
+    { exec: 'tsc --noEmit -p examples/tsconfig.json' },
+    { exec: 'tsc --noEmit -p test/tsconfig.json' },
+  ],
+}));
+
 project.synth();
