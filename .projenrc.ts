@@ -159,7 +159,9 @@ project.addTask('integ:update', {
   env: integEnv,
   steps: [
     { spawn: project.bundler.bundleTask.name },
-    { exec: 'integ-runner --language typescript --dry-run --force' },
+    // integ-runner exits non-zero when it had to rewrite a snapshot; the check after it decides.
+    { exec: 'integ-runner --language typescript --dry-run --force || true' },
+    { exec: 'integ-runner --language typescript' },
   ],
 });
 

@@ -82,7 +82,7 @@ describe('resources', () => {
     const model = new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn('v1') });
     const template = Template.fromStack(s).toJSON();
     const resource = Object.values<any>(template.Resources).find((r) => r.Type === 'Custom::RekognitionCustomLabelsModel');
-    const policyId = s.getLogicalId(model.teardownPolicy.node.defaultChild as any);
+    const policyId = s.getLogicalId(model.teardownPolicy);
     expect(resource.DependsOn).toEqual(expect.arrayContaining([policyId, expect.stringMatching(/HandlerPolicy/)]));
   });
 
