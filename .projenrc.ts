@@ -102,8 +102,17 @@ new javascript.TypescriptConfig(project, {
 });
 project.eslint?.addLintPattern('examples');
 
+// Benchmarks (BENCHMARKS.md), type-checked and linted like the rest.
+new javascript.TypescriptConfig(project, {
+  fileName: 'benchmarks/tsconfig.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+  compilerOptions: { noEmit: true, rootDir: '..' },
+  include: ['**/*.ts', '../src/**/*.ts', '../lambda/**/*.ts', '../test/harness/**/*.ts', '../test/simulator/**/*.ts'],
+});
+project.eslint?.addLintPattern('benchmarks');
+
 /** Silences Node 20 end-of-life notices of jsii and the AWS SDK. */
-const quiet = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1' };
+const quiet = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 // README's first command: synthesize the example app and tear its model down against the simulator.
 project.addTask('demo', {
@@ -114,9 +123,9 @@ project.addTask('demo', {
     { exec: 'ts-node --transpile-only --project examples/tsconfig.json examples/demo.ts' },
   ],
 });
-// The handler's SDK clients are bundled at build time: dev dependencies, not runtime ones.
+// The handler's SDK clients are bundled at build time, and benchmarks run esbuild: dev dependencies.
 project.eslint?.addOverride({
-  files: ['lambda/**/*.ts'],
+  files: ['lambda/**/*.ts', 'benchmarks/**/*.ts'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] },
 });
 
@@ -172,12 +181,23 @@ project.testTask.prependSpawn(rosetta);
 project.testTask.prependSpawn(project.bundler.bundleTask);
 project.testTask.spawn(integ);
 
+// One command runs every benchmark and rewrites BENCHMARKS.md (about 9 minutes on 2 cores).
+project.addTask('benchmark', {
+  description: 'Benchmarks the teardown, template, synth and bundle; rewrites BENCHMARKS.md (about 9 minutes)',
+  env: quiet,
+  steps: [
+    { spawn: project.bundler.bundleTask.name },
+    { exec: 'ts-node --transpile-only --project benchmarks/tsconfig.json benchmarks/run-all.ts', receiveArgs: true },
+  ],
+});
+
 // jsii compiles only src/, and ts-jest only transpiles: type-check everything else.
 project.testTask.spawn(project.addTask('typecheck', {
   description: 'Type-checks what jsii does not compile: the handler, the examples and demo, the tests, the simulator and the harness',
   steps: [
     { exec: 'tsc --noEmit -p examples/tsconfig.json' },
     { exec: 'tsc --noEmit -p test/tsconfig.json' },
+    { exec: 'tsc --noEmit -p benchmarks/tsconfig.json' },
   ],
 }));
 

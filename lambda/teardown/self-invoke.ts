@@ -1,10 +1,10 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-
 /**
  * Hands a wait on to a fresh run of this same function: an asynchronous invocation of its own
  * ARN (the only function its role may invoke).
  */
 export async function invokeSelf(functionArn: string, payload: unknown): Promise<void> {
+  // Loaded only when a wait is handed on: most runs never need it, and it adds to every cold start.
+  const { InvokeCommand, LambdaClient } = await import('@aws-sdk/client-lambda');
   const region = functionArn.split(':')[3];
   const client = new LambdaClient({
     region,

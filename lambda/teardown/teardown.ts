@@ -97,7 +97,8 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
   /** Sleeps, but never past the point where this run must stop calling. */
   const pause = (ms: number) => deps.sleep(Math.max(0, Math.min(ms, callWindowEnd() - deps.now())));
   const callWindowEnd = () => Math.min(request.runDeadline - deps.api.maxCallMs, request.waitDeadline);
-  const poll = () => pause(pollDelayMs(deps.pacing, deps.now() - stateSince, deps.random) * throttleSlowdown);
+  // The stretch never takes a pause past the longest poll: a stopped model waits no longer than that.
+  const poll = () => pause(Math.min(deps.pacing.maxPollMs, pollDelayMs(deps.pacing, deps.now() - stateSince, deps.random) * throttleSlowdown));
 
   for (;;) {
     // Every run makes at least one call, so a late redelivery still looks at the model once.

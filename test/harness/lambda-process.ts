@@ -84,7 +84,7 @@ export function invokeInProcess(
       LOCAL_LAMBDA_FUNCTION_ARN: fn.functionArn,
       LOCAL_LAMBDA_BUDGET_MS: String(budgetMs),
       // The SDK warns about Node 20, the Node of this machine; Lambda runs a newer one.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...options.environment,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
