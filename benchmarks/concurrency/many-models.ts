@@ -1,0 +1,129 @@
+import { bundleFleet } from './bundle-fleet';
+import { tearDownWithCappedStretch } from './capped-stretch-what-if';
+import { FleetCase, FleetRun } from './fleet';
+import { idealTeardown } from './ideal-teardown';
+import { inProcessFleet } from './in-process-fleet';
+import { virtualFleet } from './virtual-fleet';
+import { DEFAULT_PACING, Pacing } from '../../lambda/teardown/schedule';
+import { percent, ratio, seconds, verdict } from '../support/format';
+import { table } from '../support/markdown';
+import { Section } from '../support/report';
+import { median, quantile } from '../support/stats';
+import { describePacing, PREVIOUS_DEFAULT, RECOMMENDED } from '../teardown/pacing-tradeoff';
+
+/**
+ * Benchmark 6: 100 models torn down at once against a Rekognition that admits 5 calls per second
+ * per operation, as a ratio to the ideal (ideal-teardown.ts): with the real bundle, in-process,
+ * and, to compare schedules, on a virtual clock.
+ */
+
+const CASE: FleetCase = { models: 100, tps: 5, stopMs: 60_000, deleteMs: 10_000 };
+const TARGET = 1.3;
+const WHAT_IF_STOPS = [30_000, 60_000, 120_000, 300_000];
+const WHAT_IF_SEEDS = 15;
+
+export async function manyModels(log: (message: string) => void): Promise<Section[]> {
+  const ideal = idealTeardown(CASE);
+  log(`100 models: the real bundle, 100 processes at once (about ${Math.round(ideal.totalMs * 1.7 / 1000)} s)`);
+  const bundle = await bundleFleet(CASE);
+  log(`100 models: in this process (about ${Math.round(ideal.totalMs * 1.7 / 1000)} s)`);
+  const inProcess = await inProcessFleet(CASE, DEFAULT_PACING);
+
+  log('100 models: schedules on a virtual clock');
+  const capped = tearDownWithCappedStretch();
+  type Schedule = readonly [string, Pacing, typeof capped];
+  const schedules: Schedule[] = [
+    ['previous default', PREVIOUS_DEFAULT, undefined],
+    ['**default**', DEFAULT_PACING, undefined],
+    ['recommended', RECOMMENDED, undefined],
+  ];
+  if (capped) {
+    schedules.push(['default, stretch capped', DEFAULT_PACING, capped], ['recommended, stretch capped', RECOMMENDED, capped]);
+  }
+  const whatIfRows: string[][] = [];
+  for (const [name, pacing, teardown] of schedules) {
+    const cells: string[] = [];
+    for (const stopMs of WHAT_IF_STOPS) {
+      const c = { ...CASE, stopMs };
+      const ratios: number[] = [];
+      for (let seed = 0; seed < WHAT_IF_SEEDS; seed++) {
+        ratios.push((await virtualFleet(c, pacing, seed, teardown)).totalMs / idealTeardown(c).totalMs);
+      }
+      cells.push(ratio(median(ratios)));
+    }
+    whatIfRows.push([`${name}: ${describePacing(pacing)}`, ...cells]);
+  }
+
+  const row = (how: string, run: FleetRun) => {
+    const admitted = run.calls.filter((c) => c.fault === undefined);
+    const deletes = admitted.filter((c) => c.operation === 'DeleteProjectVersion');
+    const r = run.totalMs / ideal.totalMs;
+    return [
+      how,
+      seconds(run.totalMs, 1),
+      ratio(r),
+      verdict(r <= TARGET),
+      seconds(median(run.doneAfterMs), 1),
+      seconds(quantile(run.doneAfterMs, 0.9), 1),
+      `${seconds(median(run.firstCallAfterMs), 1)} / ${seconds(Math.max(...run.firstCallAfterMs), 1)}`,
+      String(run.calls.length),
+      percent((run.calls.length - admitted.length) / run.calls.length, 0),
+      `${deletes.length} (${deletes.filter((c) => c.error === 'ResourceInUseException').length} refused: STOPPING)`,
+    ];
+  };
+  const bundleRatio = bundle.totalMs / ideal.totalMs;
+  const inProcessRatio = inProcess.totalMs / ideal.totalMs;
+  const worst = Math.max(bundleRatio, inProcessRatio);
+  const markdown = `
+${CASE.models} RUNNING models, each stopping for ${seconds(CASE.stopMs, 0)} and deleting for ${seconds(CASE.deleteMs, 0)}, torn down at once (as
+CloudFormation deletes them in parallel) against the simulator limited to ${CASE.tps} calls per second
+per operation (a rolling second; throttled calls are answered \`ThrottlingException\` and do not count).
+
+**Ideal** (\`benchmarks/concurrency/ideal-teardown.ts\`): an oracle that knows when each model changes
+state makes only the ${ideal.unavoidableCalls} calls no teardown can avoid (per model one Stop, one Delete that is
+accepted, one Delete that finds the model gone, since the role may call nothing else), each as
+soon as the limit admits it, in batches of ${CASE.tps} one second apart. The last Stop goes at
+${seconds((Math.ceil(CASE.models / CASE.tps) - 1) * 1000, 0)}, so the stop-bound is that + stop + delete = ${seconds(ideal.stopBoundMs, 0)}; no Delete is useful before the first
+model stopped, and the ${2 * CASE.models} Deletes take until stop + ${seconds((Math.ceil((2 * CASE.models) / CASE.tps) - 1) * 1000, 0)} = ${seconds(ideal.deleteBoundMs, 0)}. Ideal = the larger = **${seconds(ideal.totalMs, 0)}**.
+
+- **real bundle**: every Delete event sent at once, each run in its own Node.js process
+  (test/harness), timed from the events to the last response CloudFormation received. Starting
+  100 processes at once on this machine's few cores delays their first calls (*first call*
+  column) far more than 100 Lambda runs, each with its own CPU, would be delayed.
+- **in-process**: the real \`tearDown\` and SDK adapter with a client per model, in this process,
+  timed from the start of all teardowns: no process start-up.
+
+One run each (a run lasts minutes): a total is the slowest of 100 models, so it varies from run to
+run far more than the median or the 90th percentile of the models.
+
+${table(['How', 'Total', 'vs ideal', '', 'Median model done', '90th percentile', 'First call (median / last)', 'Calls', 'Throttled', 'Deletes admitted'],
+  [row('real bundle, 100 processes', bundle), row('in-process', inProcess)])}
+
+${worst <= TARGET ? '' : `**Missed** (target ${ratio(TARGET)}). Two causes. The limit is on the operation, not the model: while a model is
+STOPPING the teardown polls with Delete (the only call that can tell STOPPING from STOPPED), and every
+such poll the limit admits takes a slot from another model's accepted or final Delete; the last
+column counts them. And the slowest models fall far behind the median: after throttled calls the
+teardown stretches its next polls up to \`maxThrottleSlowdown\` (8) times a pause that \`maxPollMs\` has
+already capped, so a model can sleep for minutes after it stopped.`}
+
+Schedules on a virtual clock (\`benchmarks/concurrency/virtual-fleet.ts\`: the same state machine, the
+simulator's rate limit and the SDK's one retry of a throttled call, no CPU or network; median of
+${WHAT_IF_SEEDS} seeds), ${CASE.models} models at ${CASE.tps} TPS, ratio to the ideal by stop duration. Compare its ${seconds(CASE.stopMs, 0)}
+column with the measured rows above for how far the model can be trusted. *Stretch capped* is a
+what-if of the handler (\`benchmarks/concurrency/capped-stretch-what-if.ts\`): the same source with the
+stretched pause capped at \`maxPollMs\` too, \`Math.min(deps.pacing.maxPollMs, pollDelayMs(...) * throttleSlowdown)\`
+in \`poll\` of lambda/teardown/teardown.ts:
+
+${table(['Schedule', ...WHAT_IF_STOPS.map((s) => `${seconds(s, 0)} stop`)], whatIfRows)}
+`;
+  return [{
+    title: `6. ${CASE.models} models at once, ${CASE.tps} TPS per operation`,
+    markdown,
+    verdicts: [{
+      claim: `6. ${CASE.models} models at ${CASE.tps} TPS, ${seconds(CASE.stopMs, 0)} stop: total vs ideal (real bundle; in-process)`,
+      measured: `${ratio(bundleRatio)}; ${ratio(inProcessRatio)}`,
+      target: `≤ ${ratio(TARGET)}`,
+      met: worst <= TARGET,
+    }],
+  }];
+}
