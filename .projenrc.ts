@@ -84,32 +84,22 @@ project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/.jsii.tabl.json');
 project.gitignore.exclude('cdk.out/', '/.jsii.tabl.json', '/test/cdk-integ.out.*/');
 
-// Lint and type-check the handler with the same rules as the library.
-new javascript.TypescriptConfig(project, {
-  fileName: 'lambda/tsconfig.json',
-  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
-  compilerOptions: { noEmit: true, rootDir: '..' },
-  include: ['**/*.ts', '../src/**/*.ts'],
-});
-project.eslint?.addLintPattern('lambda');
+/** A tsconfig for a folder that jsii does not compile, so that eslint and `typecheck` cover it. */
+function devTsconfig(folder: string, include: string[]): void {
+  new javascript.TypescriptConfig(project, {
+    fileName: `${folder}/tsconfig.json`,
+    extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+    compilerOptions: { noEmit: true, rootDir: '..' },
+    include: ['**/*.ts', ...include],
+  });
+  project.eslint?.addLintPattern(folder);
+}
+const harness = ['../src/**/*.ts', '../lambda/**/*.ts', '../test/harness/**/*.ts', '../test/simulator/**/*.ts'];
 
-// The example app and the demo, type-checked and linted like the rest.
-new javascript.TypescriptConfig(project, {
-  fileName: 'examples/tsconfig.json',
-  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
-  compilerOptions: { noEmit: true, rootDir: '..' },
-  include: ['**/*.ts', '../src/**/*.ts', '../lambda/**/*.ts', '../test/harness/**/*.ts', '../test/simulator/**/*.ts'],
-});
-project.eslint?.addLintPattern('examples');
-
-// Benchmarks (BENCHMARKS.md), type-checked and linted like the rest.
-new javascript.TypescriptConfig(project, {
-  fileName: 'benchmarks/tsconfig.json',
-  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
-  compilerOptions: { noEmit: true, rootDir: '..' },
-  include: ['**/*.ts', '../src/**/*.ts', '../lambda/**/*.ts', '../test/harness/**/*.ts', '../test/simulator/**/*.ts'],
-});
-project.eslint?.addLintPattern('benchmarks');
+// The handler, the example app and demo, and the benchmarks (BENCHMARKS.md).
+devTsconfig('lambda', ['../src/**/*.ts']);
+devTsconfig('examples', harness);
+devTsconfig('benchmarks', harness);
 
 /** Silences Node 20 end-of-life notices of jsii and the AWS SDK. */
 const quiet = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };

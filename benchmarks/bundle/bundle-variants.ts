@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { build, Plugin } from 'esbuild';
+import { build } from 'esbuild';
 
 /**
  * The handler bundle as the project builds it, the bare Rekognition client built the same way
- * (the fair baseline), and what-if variants of both: esbuild options, and the Lambda client
- * loaded only when a wait is handed on. Built into a temporary folder, never into assets/.
+ * (the fair baseline), and what-if variants of both with other esbuild options. Built into a
+ * temporary folder, never into assets/.
  */
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -21,8 +21,6 @@ export interface BuildOptions {
   readonly minify: boolean;
   /** ESM builds of the SDK first (`module`), so esbuild can drop what the handler never uses. */
   readonly esmFirst: boolean;
-  /** The Lambda client imported inside invokeSelf rather than at the top of self-invoke.ts. */
-  readonly lazyLambdaClient: boolean;
 }
 
 export interface BuiltVariant {
@@ -40,7 +38,6 @@ export async function buildVariant(name: string, options: BuildOptions, workDir:
     ...esbuildOptions(options),
     entryPoints: [HANDLER_ENTRY],
     outfile: path.join(handlerDir, 'index.js'),
-    plugins: options.lazyLambdaClient ? [lazyLambdaClient] : [],
   });
   return { name, options, handlerDir, bareClientFile: await bareClient(options, workDir) };
 }
@@ -67,29 +64,6 @@ function esbuildOptions(options: BuildOptions) {
 export function makeWorkDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bundle-'));
 }
-
-/**
- * Rewrites self-invoke.ts as it is read: its static import of the Lambda client becomes a dynamic
- * import inside invokeSelf. esbuild keeps the client in the same file but evaluates it only then.
- */
-const lazyLambdaClient: Plugin = {
-  name: 'lazy-lambda-client',
-  setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: /self-invoke\.ts$/ }, async (args) => {
-      const source = await fs.promises.readFile(args.path, 'utf8');
-      const staticImport = /^import \{([^}]+)\} from '@aws-sdk\/client-lambda';\n/m;
-      const entry = /export async function invokeSelf\([^)]*\): Promise<void> \{\n/;
-      const names = staticImport.exec(source)?.[1];
-      if (!names || !entry.test(source)) {
-        throw new Error('lazy-lambda-client: self-invoke.ts no longer has the shape this what-if rewrites; update benchmarks/bundle/bundle-variants.ts');
-      }
-      const contents = source
-        .replace(staticImport, '')
-        .replace(entry, (line) => `${line}  const {${names}} = await import('@aws-sdk/client-lambda');\n`);
-      return { contents, loader: 'ts' };
-    });
-  },
-};
 
 export function bundleSize(file: string): number {
   return fs.statSync(file).size;

@@ -9,7 +9,7 @@ export const SHIPPED_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda
 export async function assertShippedBundleCurrent(): Promise<void> {
   const workDir = makeWorkDir();
   try {
-    const fresh = await buildVariant('as built', { minify: false, esmFirst: false, lazyLambdaClient: false }, workDir);
+    const fresh = await buildVariant('as built', { minify: false, esmFirst: false }, workDir);
     if (!fs.existsSync(SHIPPED_BUNDLE) || !fs.readFileSync(SHIPPED_BUNDLE).equals(fs.readFileSync(path.join(fresh.handlerDir, 'index.js')))) {
       throw new Error(`${path.relative(process.cwd(), SHIPPED_BUNDLE)} is not what the sources bundle to: run \`npx projen bundle\` first`);
     }
