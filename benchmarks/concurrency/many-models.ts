@@ -1,5 +1,4 @@
 import { bundleFleet } from './bundle-fleet';
-import { tearDownWithCappedStretch } from './capped-stretch-what-if';
 import { FleetCase, FleetRun } from './fleet';
 import { idealTeardown } from './ideal-teardown';
 import { inProcessFleet } from './in-process-fleet';
@@ -30,24 +29,19 @@ export async function manyModels(log: (message: string) => void): Promise<Sectio
   const inProcess = await inProcessFleet(CASE, DEFAULT_PACING);
 
   log('100 models: schedules on a virtual clock');
-  const capped = tearDownWithCappedStretch();
-  type Schedule = readonly [string, Pacing, typeof capped];
-  const schedules: Schedule[] = [
-    ['previous default', PREVIOUS_DEFAULT, undefined],
-    ['**default**', DEFAULT_PACING, undefined],
-    ['recommended', RECOMMENDED, undefined],
+  const schedules: ReadonlyArray<readonly [string, Pacing]> = [
+    ['previous default', PREVIOUS_DEFAULT],
+    ['**default**', DEFAULT_PACING],
+    ['recommended', RECOMMENDED],
   ];
-  if (capped) {
-    schedules.push(['default, stretch capped', DEFAULT_PACING, capped], ['recommended, stretch capped', RECOMMENDED, capped]);
-  }
   const whatIfRows: string[][] = [];
-  for (const [name, pacing, teardown] of schedules) {
+  for (const [name, pacing] of schedules) {
     const cells: string[] = [];
     for (const stopMs of WHAT_IF_STOPS) {
       const c = { ...CASE, stopMs };
       const ratios: number[] = [];
       for (let seed = 0; seed < WHAT_IF_SEEDS; seed++) {
-        ratios.push((await virtualFleet(c, pacing, seed, teardown)).totalMs / idealTeardown(c).totalMs);
+        ratios.push((await virtualFleet(c, pacing, seed)).totalMs / idealTeardown(c).totalMs);
       }
       cells.push(ratio(median(ratios)));
     }
@@ -102,17 +96,14 @@ ${table(['How', 'Total', 'vs ideal', '', 'Median model done', '90th percentile',
 ${worst <= TARGET ? '' : `**Missed** (target ${ratio(TARGET)}). Two causes. The limit is on the operation, not the model: while a model is
 STOPPING the teardown polls with Delete (the only call that can tell STOPPING from STOPPED), and every
 such poll the limit admits takes a slot from another model's accepted or final Delete; the last
-column counts them. And the slowest models fall far behind the median: after throttled calls the
-teardown stretches its next polls up to \`maxThrottleSlowdown\` (8) times a pause that \`maxPollMs\` has
-already capped, so a model can sleep for minutes after it stopped.`}
+column counts them. And the slowest models fall behind the median: after throttled calls the
+teardown stretches its next polls (up to \`maxThrottleSlowdown\`, 8 times, but never past
+\`maxPollMs\`), so a model that stopped may wait up to one longest poll before its next call.`}
 
 Schedules on a virtual clock (\`benchmarks/concurrency/virtual-fleet.ts\`: the same state machine, the
 simulator's rate limit and the SDK's one retry of a throttled call, no CPU or network; median of
 ${WHAT_IF_SEEDS} seeds), ${CASE.models} models at ${CASE.tps} TPS, ratio to the ideal by stop duration. Compare its ${seconds(CASE.stopMs, 0)}
-column with the measured rows above for how far the model can be trusted. *Stretch capped* is a
-what-if of the handler (\`benchmarks/concurrency/capped-stretch-what-if.ts\`): the same source with the
-stretched pause capped at \`maxPollMs\` too, \`Math.min(deps.pacing.maxPollMs, pollDelayMs(...) * throttleSlowdown)\`
-in \`poll\` of lambda/teardown/teardown.ts:
+column with the measured rows above for how far the model can be trusted:
 
 ${table(['Schedule', ...WHAT_IF_STOPS.map((s) => `${seconds(s, 0)} stop`)], whatIfRows)}
 `;

@@ -23,8 +23,7 @@ export interface VirtualFleetRun {
 const SDK_THROTTLING_RETRY_MS = 1_000;
 const WINDOW_MS = 1_000;
 
-/** `teardown` is the state machine to run: the handler's, or a what-if variant of it. */
-export async function virtualFleet(c: FleetCase, pacing: Pacing, seed: number, teardown = tearDown): Promise<VirtualFleetRun> {
+export async function virtualFleet(c: FleetCase, pacing: Pacing, seed: number): Promise<VirtualFleetRun> {
   const clock = new VirtualScheduler();
   const admitted: Record<string, number[]> = { stop: [], delete: [] };
   let calls = 0;
@@ -80,7 +79,7 @@ export async function virtualFleet(c: FleetCase, pacing: Pacing, seed: number, t
       stopProjectVersion: () => sdkCall(i, 'stop', sdkRandom),
       deleteProjectVersion: () => sdkCall(i, 'delete', sdkRandom),
     };
-    void teardown(
+    void tearDown(
       { arn: `model-${i}`, action: 'DELETE', waitStartedAt: 0, waitDeadline: 30 * 60_000, runDeadline: 14 * 60_000 },
       { api, now: clock.now, sleep: clock.sleep, random: randomStream(seed * 100_003 + 2 * i + 1), pacing, log: () => {} },
     ).then((outcome) => {
