@@ -78,6 +78,7 @@ for (const language of ['java', 'python', 'dotnet', 'go']) {
 project.addPackageIgnore('/lambda/');
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/benchmarks/');
+project.addPackageIgnore('/local/');
 project.addPackageIgnore('/BENCHMARKS.md');
 project.addPackageIgnore('/cdk.out/');
 project.addPackageIgnore('/.ci/');
@@ -94,12 +95,13 @@ function devTsconfig(folder: string, include: string[]): void {
   });
   project.eslint?.addLintPattern(folder);
 }
-const harness = ['../src/**/*.ts', '../lambda/**/*.ts', '../test/harness/**/*.ts', '../test/simulator/**/*.ts'];
+const product = ['../src/**/*.ts', '../lambda/**/*.ts'];
 
-// The handler, the example app and demo, and the benchmarks (BENCHMARKS.md).
-devTsconfig('lambda', ['../src/**/*.ts']);
-devTsconfig('examples', harness);
-devTsconfig('benchmarks', harness);
+// The handler, the local stand-ins for AWS (and the demo), the example app, and the benchmarks.
+devTsconfig('lambda', ['../src/teardown-contract.ts']);
+devTsconfig('local', [...product, '../examples/**/*.ts']);
+devTsconfig('examples', ['../src/**/*.ts']);
+devTsconfig('benchmarks', [...product, '../local/**/*.ts', '../examples/**/*.ts']);
 
 /** Silences Node 20 end-of-life notices of jsii and the AWS SDK. */
 const quiet = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
@@ -110,13 +112,31 @@ project.addTask('demo', {
   env: quiet,
   steps: [
     { spawn: project.bundler.bundleTask.name },
-    { exec: 'ts-node --transpile-only --project examples/tsconfig.json examples/demo.ts' },
+    { exec: 'ts-node --transpile-only --project local/tsconfig.json local/demo.ts' },
   ],
 });
 // The handler's SDK clients are bundled at build time, and benchmarks run esbuild: dev dependencies.
 project.eslint?.addOverride({
-  files: ['lambda/**/*.ts', 'benchmarks/**/*.ts'],
+  files: ['lambda/**/*.ts', 'local/**/*.ts', 'benchmarks/**/*.ts'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] },
+});
+
+// Who may import what: the handler takes only the contract from src/, and only through its
+// properties module; the product imports nothing of the local stand-ins or the tests; nothing
+// outside test/ imports from it.
+project.eslint?.addRules({
+  'import/no-restricted-paths': ['error', {
+    zones: [
+      { target: './lambda', from: './src', except: ['./teardown-contract.ts'] },
+      { target: ['./src', './lambda'], from: ['./local', './test', './benchmarks', './examples'] },
+      { target: ['./local', './benchmarks', './examples'], from: './test' },
+    ],
+  }],
+});
+project.eslint?.addOverride({
+  files: ['lambda/**/*.ts'],
+  excludedFiles: ['lambda/teardown/properties.ts'],
+  rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/*', '**/src'], message: 'Only lambda/teardown/properties.ts reads the contract in src/; take parsed values from it.' }] }] },
 });
 
 // Construct Hub shows the README's TypeScript examples in every jsii language. Strict: a translation
@@ -124,18 +144,11 @@ project.eslint?.addOverride({
 project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
 // jsii takes about 15 s: rosetta compiles only when the assembly is older than what it is built from
 // (`build` has just compiled). A condition that exits 0 runs its step.
-const assemblyIsStale = `
-  const fs = require('fs');
-  const mtime = (f) => fs.statSync(f).mtimeMs;
-  const built = fs.existsSync('.jsii') && fs.existsSync('lib/index.js') ? mtime('.jsii') : 0;
-  const inputs = ['README.md', 'package.json', 'tsconfig.json', ...fs.readdirSync('src', { recursive: true }).map((f) => 'src/' + f)];
-  process.exit(inputs.some((f) => mtime(f) > built) ? 0 : 1);
-`.trim().replace(/\s*\n\s*/g, ' ');
 const rosetta = project.addTask('rosetta', {
   description: 'Compiles the TypeScript examples of README.md and the API docs and translates them to Python, Java, C# and Go (.jsii.tabl.json)',
   env: quiet,
   steps: [
-    { spawn: project.compileTask.name, condition: `node -e "${assemblyIsStale}"` },
+    { spawn: project.compileTask.name, condition: 'ts-node --transpile-only projenrc/assembly-is-stale.ts' },
     { exec: 'jsii-rosetta extract --strict' },
   ],
 });
@@ -183,9 +196,10 @@ project.addTask('benchmark', {
 
 // jsii compiles only src/, and ts-jest only transpiles: type-check everything else.
 project.testTask.spawn(project.addTask('typecheck', {
-  description: 'Type-checks what jsii does not compile: the handler, the examples and demo, the tests, the simulator and the harness',
+  description: 'Type-checks what jsii does not compile: the handler, the local stand-ins and the demo, the examples, the tests and the benchmarks',
   steps: [
     { exec: 'tsc --noEmit -p examples/tsconfig.json' },
+    { exec: 'tsc --noEmit -p local/tsconfig.json' },
     { exec: 'tsc --noEmit -p test/tsconfig.json' },
     { exec: 'tsc --noEmit -p benchmarks/tsconfig.json' },
   ],

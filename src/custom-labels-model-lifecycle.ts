@@ -5,20 +5,20 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rekognition from 'aws-cdk-lib/aws-rekognition';
 import { Construct } from 'constructs';
 import { ModelTeardownAction } from './model-teardown-action';
-import { parseProjectVersionArn, PROJECT_VERSION_ARN_FORM } from './project-version-arn';
+import {
+  MAX_WAIT_SECONDS,
+  MODEL_RESOURCE_TYPE,
+  ModelResourceProperties,
+  parseProjectVersionArn,
+  PROJECT_VERSION_ARN_FORM,
+} from './teardown-contract';
 import { TeardownProvider } from './teardown-provider';
 
-/** The custom resource type: a permanent contract with users' stacks. */
-const RESOURCE_TYPE = 'Custom::RekognitionCustomLabelsModel';
-
-/** CloudFormation waits at most this long for a custom resource (its `ServiceTimeout` limit). */
-const CLOUDFORMATION_MAX_SERVICE_TIMEOUT = Duration.hours(1);
 /** Time CloudFormation grants beyond `maxWait`, so the handler's own answer always comes first. */
-const SERVICE_TIMEOUT_MARGIN = Duration.minutes(1);
-const MIN_MAX_WAIT = Duration.minutes(1);
-const MAX_MAX_WAIT = Duration.seconds(
-  CLOUDFORMATION_MAX_SERVICE_TIMEOUT.toSeconds() - SERVICE_TIMEOUT_MARGIN.toSeconds());
-const DEFAULT_MAX_WAIT = Duration.minutes(30);
+const SERVICE_TIMEOUT_MARGIN = Duration.seconds(MAX_WAIT_SECONDS.serviceTimeoutMargin);
+const MIN_MAX_WAIT = Duration.seconds(MAX_WAIT_SECONDS.constructMin);
+const MAX_MAX_WAIT = Duration.seconds(MAX_WAIT_SECONDS.max);
+const DEFAULT_MAX_WAIT = Duration.seconds(MAX_WAIT_SECONDS.default);
 
 /** Properties of a {@link CustomLabelsModelLifecycle}. */
 export interface CustomLabelsModelLifecycleProps {
@@ -120,14 +120,14 @@ export class CustomLabelsModelLifecycle extends Construct {
     });
 
     const resource = new CustomResource(this, 'Resource', {
-      resourceType: RESOURCE_TYPE,
+      resourceType: MODEL_RESOURCE_TYPE,
       serviceToken: provider.function.functionArn,
       serviceTimeout: maxWait.plus(SERVICE_TIMEOUT_MARGIN),
       properties: {
         ProjectVersionArn: props.projectVersionArn,
         TeardownAction: teardownAction,
         MaxWaitSeconds: maxWait.toSeconds(),
-      },
+      } satisfies ModelResourceProperties,
     });
     // The permissions must still exist while this resource is being deleted.
     resource.node.addDependency(this.teardownPolicy, provider.handlerPolicy);

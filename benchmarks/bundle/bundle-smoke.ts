@@ -2,13 +2,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { deployedTeardown } from '../../local/cloudformation/cloud-assembly';
+import { LocalCloudFormation } from '../../local/cloudformation/event-player';
+import { CfnResponseEndpoint } from '../../local/cloudformation/response-endpoint';
+import { ACCOUNT, modelArn, STACK_REGION } from '../../local/e2e-environment';
+import { LocalLambdaService } from '../../local/lambda/local-lambda-service';
+import { RekognitionSimulator } from '../../local/rekognition';
 import { CustomLabelsModelLifecycle } from '../../src';
-import { CfnResponseEndpoint } from '../../test/harness/cfn-response-endpoint';
-import { deployedTeardown } from '../../test/harness/cloud-assembly';
-import { ACCOUNT, modelArn, STACK_REGION } from '../../test/harness/e2e-environment';
-import { LocalCloudFormation } from '../../test/harness/local-cloudformation';
-import { LocalLambdaService } from '../../test/harness/local-lambda-service';
-import { RekognitionSimulator } from '../../test/simulator';
 
 /**
  * Proof that a what-if bundle still works before its load time counts: a CloudFormation Delete of

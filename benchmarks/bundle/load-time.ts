@@ -5,7 +5,7 @@ import { spawnSync } from 'child_process';
  * require took by its own clock, in wall time and in CPU time (user + system) of that process.
  * Node's own start-up is the same for every file and left out. CPU time is what a dedicated
  * Lambda CPU would spend; on a shared machine it is also less disturbed by other processes. The
- * environment is Lambda-like and minimal, as in test/harness/lambda-process.ts.
+ * environment is Lambda-like and minimal, as in local/lambda/lambda-process.ts.
  */
 const PROBE = `
 const cpu = process.cpuUsage();

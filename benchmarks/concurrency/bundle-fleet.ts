@@ -1,6 +1,6 @@
 import { FleetCase, FleetRun } from './fleet';
-import { E2EEnvironment, modelArn } from '../../test/harness/e2e-environment';
-import { CallRecord } from '../../test/simulator';
+import { E2EEnvironment, modelArn } from '../../local/e2e-environment';
+import { CallRecord } from '../../local/rekognition';
 import { epochNow } from '../support/aws-env';
 
 /**

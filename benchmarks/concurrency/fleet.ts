@@ -1,4 +1,4 @@
-import { CallRecord } from '../../test/simulator';
+import { CallRecord } from '../../local/rekognition';
 
 /** Many models torn down at once against a rate-limited Rekognition: the case, and what a run measured. */
 

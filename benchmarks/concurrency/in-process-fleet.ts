@@ -1,9 +1,10 @@
 import { FleetCase, FleetRun } from './fleet';
 import { ModelApi } from '../../lambda/teardown/model-api';
+import { readModelVersion } from '../../lambda/teardown/properties';
 import { Pacing } from '../../lambda/teardown/schedule';
 import { tearDown } from '../../lambda/teardown/teardown';
-import { modelArn } from '../../test/harness/e2e-environment';
-import { CallRecord, RekognitionSimulator } from '../../test/simulator';
+import { modelArn } from '../../local/e2e-environment';
+import { CallRecord, RekognitionSimulator } from '../../local/rekognition';
 import { epochNow, pointSdkAt, sleep } from '../support/aws-env';
 import { randomStream } from '../support/random';
 import { freshModelApi } from '../teardown/fresh-model-api';
@@ -36,7 +37,7 @@ export async function inProcessFleet(c: FleetCase, pacing: Pacing): Promise<Flee
     const startedAt = epochNow();
     const doneAfterMs = await Promise.all(arns.map(async (arn, i) => {
       const outcome = await tearDown(
-        { arn, action: 'DELETE', waitStartedAt: startedAt, waitDeadline: startedAt + 30 * 60_000, runDeadline: startedAt + 14 * 60_000 },
+        { model: readModelVersion(arn)!, action: 'DELETE', waitStartedAt: startedAt, waitDeadline: startedAt + 30 * 60_000, runDeadline: startedAt + 14 * 60_000 },
         { api: apis[i], now: epochNow, sleep, random: randomStream(7_000 + i), pacing, log: () => {} },
       );
       if (outcome.result !== 'DONE') {

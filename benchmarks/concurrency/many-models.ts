@@ -81,7 +81,7 @@ ${seconds((Math.ceil(CASE.models / CASE.tps) - 1) * 1000, 0)}, so the stop-bound
 model stopped, and the ${2 * CASE.models} Deletes take until stop + ${seconds((Math.ceil((2 * CASE.models) / CASE.tps) - 1) * 1000, 0)} = ${seconds(ideal.deleteBoundMs, 0)}. Ideal = the larger = **${seconds(ideal.totalMs, 0)}**.
 
 - **real bundle**: every Delete event sent at once, each run in its own Node.js process
-  (test/harness), timed from the events to the last response CloudFormation received. Starting
+  (local/), timed from the events to the last response CloudFormation received. Starting
   100 processes at once on this machine's few cores delays their first calls (*first call*
   column) far more than 100 Lambda runs, each with its own CPU, would be delayed.
 - **in-process**: the real \`tearDown\` and SDK adapter with a client per model, in this process,

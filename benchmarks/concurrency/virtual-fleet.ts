@@ -1,6 +1,7 @@
 import { FleetCase } from './fleet';
 import { VirtualScheduler } from './virtual-scheduler';
 import { ModelAnswer, ModelApi } from '../../lambda/teardown/model-api';
+import { readModelVersion } from '../../lambda/teardown/properties';
 import { Pacing } from '../../lambda/teardown/schedule';
 import { tearDown } from '../../lambda/teardown/teardown';
 import { randomStream } from '../support/random';
@@ -80,7 +81,7 @@ export async function virtualFleet(c: FleetCase, pacing: Pacing, seed: number): 
       deleteProjectVersion: () => sdkCall(i, 'delete', sdkRandom),
     };
     void tearDown(
-      { arn: `model-${i}`, action: 'DELETE', waitStartedAt: 0, waitDeadline: 30 * 60_000, runDeadline: 14 * 60_000 },
+      { model: readModelVersion(`arn:aws:rekognition:us-east-1:123456789012:project/p/version/v/${i}`)!, action: 'DELETE', waitStartedAt: 0, waitDeadline: 30 * 60_000, runDeadline: 14 * 60_000 },
       { api, now: clock.now, sleep: clock.sleep, random: randomStream(seed * 100_003 + 2 * i + 1), pacing, log: () => {} },
     ).then((outcome) => {
       if (outcome.result !== 'DONE') failures.push(new Error(`virtual teardown ${i} ended ${JSON.stringify(outcome)}`));

@@ -1,6 +1,6 @@
 import { ModelTimeline } from './model-timeline';
 import { TeardownMeasurement } from './scaled-teardown';
-import { E2EEnvironment, modelArn } from '../../test/harness/e2e-environment';
+import { E2EEnvironment, modelArn } from '../../local/e2e-environment';
 import { epochNow, sleep } from '../support/aws-env';
 
 /**

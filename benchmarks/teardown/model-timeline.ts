@@ -1,4 +1,4 @@
-import { RekognitionSimulator, TransitionEvent } from '../../test/simulator';
+import { RekognitionSimulator, TransitionEvent } from '../../local/rekognition';
 import { epochNow } from '../support/aws-env';
 
 /**

@@ -1,8 +1,9 @@
 import { freshModelApi } from './fresh-model-api';
 import { ModelTimeline } from './model-timeline';
+import { readModelVersion } from '../../lambda/teardown/properties';
 import { Pacing } from '../../lambda/teardown/schedule';
 import { tearDown } from '../../lambda/teardown/teardown';
-import { RekognitionSimulator } from '../../test/simulator';
+import { RekognitionSimulator } from '../../local/rekognition';
 import { epochNow, sleep } from '../support/aws-env';
 
 /**
@@ -51,7 +52,7 @@ export async function scaledTeardown(
   sim.addModel(arn, { status: 'RUNNING', stopDurationMs: options.stopMs / scale, deleteDurationMs: options.deleteMs / scale });
   const startedAt = epochNow();
   const outcome = await tearDown(
-    { arn, action: 'DELETE', waitStartedAt: startedAt, waitDeadline: startedAt + 59 * 60_000, runDeadline: startedAt + 14 * 60_000 },
+    { model: readModelVersion(arn)!, action: 'DELETE', waitStartedAt: startedAt, waitDeadline: startedAt + 59 * 60_000, runDeadline: startedAt + 14 * 60_000 },
     { api, now: epochNow, sleep, random: options.random, pacing: scalePacing(options.pacing, scale), log: () => {} },
   );
   const endedAt = epochNow();

@@ -1,4 +1,5 @@
 import { ModelAnswer, ModelApi } from '../../lambda/teardown/model-api';
+import { readModelVersion } from '../../lambda/teardown/properties';
 import { Pacing } from '../../lambda/teardown/schedule';
 import { tearDown } from '../../lambda/teardown/teardown';
 import { randomStream } from '../support/random';
@@ -39,7 +40,7 @@ export async function virtualTeardown(pacing: Pacing, stopMs: number, deleteMs: 
     },
   };
   const outcome = await tearDown(
-    { arn: 'arn:aws:rekognition:us-east-1:123456789012:project/p/version/v/1', action: 'DELETE', waitStartedAt: 0, waitDeadline: 3_540_000, runDeadline: 3_540_000 },
+    { model: readModelVersion('arn:aws:rekognition:us-east-1:123456789012:project/p/version/v/1')!, action: 'DELETE', waitStartedAt: 0, waitDeadline: 3_540_000, runDeadline: 3_540_000 },
     { api, now: () => now, sleep: async (ms) => { now += ms; }, random: randomStream(seed), pacing, log: () => {} },
   );
   if (outcome.result !== 'DONE') {

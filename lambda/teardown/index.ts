@@ -1,11 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { putResponse, responseBody } from './cfn-response';
-import { Decision, decide, Handoff, LifecycleEvent, Response } from './lifecycle';
+import { Decision, decide, Handoff, LifecycleEvent, Response } from './event-decision';
 import { rekognitionModelApi } from './rekognition-model-api';
 import { DEFAULT_PACING } from './schedule';
 import { invokeSelf } from './self-invoke';
 import { tearDown } from './teardown';
-import { parseProjectVersionArn } from '../../src/project-version-arn';
 
 /**
  * The Lambda entry point: the CloudFormation custom-resource protocol around the teardown.
@@ -50,7 +49,7 @@ async function decideSafely(event: LifecycleEvent, context: Context): Promise<De
       now: Date.now,
       runDeadline: Date.now() + context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS,
       tearDown: (request) => tearDown(request, {
-        api: rekognitionModelApi(parseProjectVersionArn(request.arn)!.region),
+        api: rekognitionModelApi(request.model.region),
         now: Date.now,
         sleep,
         random: Math.random,

@@ -1,34 +1,67 @@
-import { TeardownAction } from './teardown';
-import { parseProjectVersionArn, PROJECT_VERSION_ARN_FORM } from '../../src/project-version-arn';
+import {
+  MAX_WAIT_SECONDS,
+  ModelResourceProperties,
+  parseProjectVersionArn,
+  PROJECT_VERSION_ARN_FORM,
+  TEARDOWN_ACTIONS,
+  TeardownActionName,
+} from '../../src/teardown-contract';
 
-/** The resource's properties, as the construct writes them (CloudFormation sends numbers as strings). */
-export interface LifecycleProperties {
-  readonly projectVersionArn: string;
+/**
+ * Reads the custom resource's properties and physical id through the contract shared with the
+ * construct, and hands on parsed values: the one handler module that imports from src/.
+ */
+
+/** A model version, parsed from its ARN. */
+export interface ModelVersion {
+  readonly arn: string;
+  readonly partition: string;
+  /** The model's region, where its Rekognition endpoint is (not necessarily the function's). */
+  readonly region: string;
+  readonly account: string;
+  /** `project/version`, for messages. */
+  readonly name: string;
+}
+
+/** What to do with the model when its resource is deleted. */
+export type TeardownAction = TeardownActionName;
+
+/** The resource's properties, checked. */
+export interface ModelProperties {
+  readonly model: ModelVersion;
   readonly action: TeardownAction;
   readonly maxWaitMs: number;
 }
 
-/** Bounds on MaxWaitSeconds, in seconds. The construct asks for at least a minute; the handler takes any positive wait (end-to-end tests use seconds). */
-const MIN_MAX_WAIT_SECONDS = 1;
-const MAX_MAX_WAIT_SECONDS = 3540;
-const DEFAULT_MAX_WAIT_SECONDS = 1800;
+/** The model version named by `value`, or undefined when it is no model version ARN. */
+export function readModelVersion(value: unknown): ModelVersion | undefined {
+  const parts = parseProjectVersionArn(value);
+  return parts && {
+    arn: value as string,
+    partition: parts.partition,
+    region: parts.region,
+    account: parts.account,
+    name: `${parts.projectName}/${parts.versionName}`,
+  };
+}
 
 /** Reads and checks the properties; a string says what is wrong, for a FAILED reason. */
-export function readProperties(properties: Record<string, unknown> | undefined): LifecycleProperties | string {
-  const arn = properties?.ProjectVersionArn;
-  if (!parseProjectVersionArn(arn)) {
-    return `ProjectVersionArn must be a Rekognition Custom Labels model version ARN of the form ${PROJECT_VERSION_ARN_FORM}; got '${String(arn).slice(0, 300)}'.`;
+export function readProperties(properties: Record<string, unknown> | undefined): ModelProperties | string {
+  const raw = (properties ?? {}) as Partial<Record<keyof ModelResourceProperties, unknown>>;
+  const model = readModelVersion(raw.ProjectVersionArn);
+  if (!model) {
+    return `ProjectVersionArn must be a Rekognition Custom Labels model version ARN of the form ${PROJECT_VERSION_ARN_FORM}; got '${String(raw.ProjectVersionArn).slice(0, 300)}'.`;
   }
-  const action = properties?.TeardownAction ?? 'DELETE';
-  if (action !== 'DELETE' && action !== 'STOP') {
-    return `TeardownAction must be DELETE or STOP; got '${String(action).slice(0, 100)}'.`;
+  const action = raw.TeardownAction ?? 'DELETE';
+  if (!TEARDOWN_ACTIONS.includes(action as TeardownAction)) {
+    return `TeardownAction must be ${TEARDOWN_ACTIONS.join(' or ')}; got '${String(action).slice(0, 100)}'.`;
   }
-  const rawMaxWait = properties?.MaxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
+  const rawMaxWait = raw.MaxWaitSeconds ?? MAX_WAIT_SECONDS.default;
   const maxWaitSeconds = Number(rawMaxWait);
   if (!Number.isFinite(maxWaitSeconds)
-    || maxWaitSeconds < MIN_MAX_WAIT_SECONDS
-    || maxWaitSeconds > MAX_MAX_WAIT_SECONDS) {
-    return `MaxWaitSeconds must be a number from ${MIN_MAX_WAIT_SECONDS} to ${MAX_MAX_WAIT_SECONDS}; got '${String(rawMaxWait).slice(0, 100)}'.`;
+    || maxWaitSeconds < MAX_WAIT_SECONDS.handlerMin
+    || maxWaitSeconds > MAX_WAIT_SECONDS.max) {
+    return `MaxWaitSeconds must be a number from ${MAX_WAIT_SECONDS.handlerMin} to ${MAX_WAIT_SECONDS.max}; got '${String(rawMaxWait).slice(0, 100)}'.`;
   }
-  return { projectVersionArn: arn as string, action, maxWaitMs: maxWaitSeconds * 1000 };
+  return { model, action: action as TeardownAction, maxWaitMs: maxWaitSeconds * 1000 };
 }

@@ -1,4 +1,4 @@
-import { parseProjectVersionArn } from '../../src/project-version-arn';
+import { ModelVersion } from './properties';
 
 /**
  * The one sentence CloudFormation shows a person when a teardown fails: the model, the last state
@@ -6,12 +6,6 @@ import { parseProjectVersionArn } from '../../src/project-version-arn';
  */
 
 const MAX_SERVICE_MESSAGE = 200;
-
-/** A model's short name for messages: `project/version`. */
-export function modelName(arn: string): string {
-  const parts = parseProjectVersionArn(arn);
-  return parts ? `${parts.projectName}/${parts.versionName}` : arn.slice(0, 100);
-}
 
 /** "1h 2m 3s", "14m 0s", "7s". */
 export function humanDuration(ms: number): string {
@@ -39,20 +33,20 @@ function describeState(state: string): string {
 }
 
 /** The overall wait ran out. */
-export function timeoutReason(arn: string, state: string, elapsedMs: number): string {
+export function timeoutReason(model: ModelVersion, state: string, elapsedMs: number): string {
   const advice = STATE_ADVICE[state]
     ?? 'check it with DescribeProjectVersions, then delete the stack again (or raise maxWait)';
-  return `Model ${modelName(arn)} was still ${describeState(state)} after ${humanDuration(elapsedMs)}, the longest wait allowed (maxWait); ${advice}.`;
+  return `Model ${model.name} was still ${describeState(state)} after ${humanDuration(elapsedMs)}, the longest wait allowed (maxWait); ${advice}.`;
 }
 
 /** Rekognition refused a call in a way that waiting will not change. */
 export function failureReason(
-  arn: string,
+  model: ModelVersion,
   operation: string,
   answer: { error: string; message: string },
 ): string {
   const said = `${answer.error}: ${answer.message.slice(0, MAX_SERVICE_MESSAGE)}`;
-  const name = modelName(arn);
+  const name = model.name;
   if (answer.error === 'AccessDeniedException') {
     return `Rekognition denied ${operation} on model ${name} (${said}); allow rekognition:${operation} on the model for the teardown role (check SCPs and permission boundaries), then delete the stack again.`;
   }

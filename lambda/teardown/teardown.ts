@@ -1,4 +1,5 @@
 import { ModelAnswer, ModelApi, THROTTLE_ERRORS, TRANSIENT_ERRORS } from './model-api';
+import { ModelVersion, TeardownAction } from './properties';
 import { backoffDelayMs, Pacing, pollDelayMs } from './schedule';
 import { failureReason, timeoutReason } from './teardown-reasons';
 
@@ -8,9 +9,6 @@ import { failureReason, timeoutReason } from './teardown-reasons';
  * which a version ARN does not give).
  */
 
-/** What to do with the model. */
-export type TeardownAction = 'DELETE' | 'STOP';
-
 /**
  * What the teardown knows of the model: a status Rekognition returned, `BUSY` when Delete
  * refused it as in use without saying why, or `UNKNOWN` before any answer.
@@ -19,7 +17,7 @@ export type ObservedState = string;
 
 /** One teardown, possibly spread over several runs of the function. */
 export interface TeardownRequest {
-  readonly arn: string;
+  readonly model: ModelVersion;
   readonly action: TeardownAction;
   /** When the overall wait began (epoch ms), perhaps in an earlier run. */
   readonly waitStartedAt: number;
@@ -66,7 +64,8 @@ const MEANINGFUL_ERRORS = new Set([
  * fails in a way waiting cannot fix, the overall wait runs out, or this run's time is up.
  */
 export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Promise<TeardownOutcome> {
-  const { arn, action } = request;
+  const { model, action } = request;
+  const arn = model.arn;
   let state: ObservedState = 'UNKNOWN';
   let stateSince = deps.now();
   let calls = 0;
@@ -103,7 +102,7 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
   for (;;) {
     // Every run makes at least one call, so a late redelivery still looks at the model once.
     if (calls > 0 && deps.now() >= request.waitDeadline) {
-      return fail(timeoutReason(arn, state, elapsedMs()));
+      return fail(timeoutReason(model, state, elapsedMs()));
     }
     if (deps.now() + deps.api.maxCallMs >= request.runDeadline) {
       deps.log({ message: 'run time up', model: arn, status: state, attempt: calls, elapsedMs: elapsedMs() });
@@ -142,7 +141,7 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
         // Undocumented: the model is not running (it may still be starting).
         stopMayBeNeeded = true;
       } else {
-        return fail(failureReason(arn, next, answer));
+        return fail(failureReason(model, next, answer));
       }
       const notYetStopped = 'status' in answer && (answer.status === 'STOPPING' || MAY_RUN.has(answer.status));
       if (action === 'STOP') {
@@ -179,7 +178,7 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
       next = stopMayBeNeeded ? 'StopProjectVersion' : 'DeleteProjectVersion';
       continue;
     }
-    return fail(failureReason(arn, next, answer));
+    return fail(failureReason(model, next, answer));
   }
 }
 

@@ -2,7 +2,7 @@
  * Integration test: a project and two model lifecycles (DELETE and STOP) in one stack.
  *
  * Offline, `npx projen integ` (part of `npx projen test`) synthesizes this app and compares it with
- * the committed snapshot in test/integ.model-lifecycle.ts.snapshot/; asset hashes are left out of
+ * the committed snapshot in test/construct/integ.model-lifecycle.ts.snapshot/; asset hashes are left out of
  * the comparison, so editing the handler does not fail it. After a change to what the construct
  * synthesizes, review the diff and refresh the snapshot with `npx projen integ:update`.
  *
@@ -15,7 +15,7 @@ import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as rekognition from 'aws-cdk-lib/aws-rekognition';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../src';
+import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
 
 const PROJECT_NAME = 'cdk-integ-model-lifecycle';
 

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Stack, cx_api } from 'aws-cdk-lib';
-import { DeployedFunction } from './lambda-process';
+import { MODEL_RESOURCE_TYPE } from '../../src/teardown-contract';
+import { DeployedFunction } from '../lambda/lambda-process';
 
 /**
  * Reads what `cdk deploy` would deploy from a synthesized cloud assembly: the teardown
@@ -24,7 +25,6 @@ export interface DeployedTeardown {
   readonly template: { Resources: Record<string, { Type: string; Properties?: any; DependsOn?: string[] }> };
 }
 
-const MODEL_RESOURCE_TYPE = 'Custom::RekognitionCustomLabelsModel';
 
 /** Synthesizes `stack`'s app and finds its teardown function and model resources. */
 export function deployedTeardown(stack: Stack): DeployedTeardown {

@@ -1,12 +1,13 @@
-import { error, ScriptedModelApi, status, VirtualClock, virtualDeps } from './support/virtual-time';
-import { TeardownAction, tearDown, TeardownRequest } from '../lambda/teardown/teardown';
+import { readModelVersion, TeardownAction } from '../../lambda/teardown/properties';
+import { tearDown, TeardownRequest } from '../../lambda/teardown/teardown';
+import { error, ScriptedModelApi, status, VirtualClock, virtualDeps } from '../../local/virtual-time';
 
 const ARN = 'arn:aws:rekognition:us-east-1:123456789012:project/birds/version/v1/1700000000000';
 const MINUTE = 60_000;
 
 function request(clock: VirtualClock, overrides: Partial<TeardownRequest> = {}): TeardownRequest {
   return {
-    arn: ARN,
+    model: readModelVersion(ARN)!,
     action: 'DELETE' as TeardownAction,
     waitStartedAt: clock.time,
     waitDeadline: clock.time + 30 * MINUTE,

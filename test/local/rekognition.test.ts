@@ -17,7 +17,7 @@ import {
   REKOGNITION_ERRORS,
   RekognitionSimulator,
   TransitionEvent,
-} from './simulator';
+} from '../../local/rekognition';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';

@@ -1,9 +1,8 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ResponseStatus } from './cfn-response';
-import { readProperties } from './properties';
+import { readModelVersion, readProperties } from './properties';
 import { TeardownOutcome, TeardownRequest } from './teardown';
-import { humanDuration, modelName } from './teardown-reasons';
-import { parseProjectVersionArn } from '../../src/project-version-arn';
+import { humanDuration } from './teardown-reasons';
 
 /**
  * What a CloudFormation event means for the model: Create and Update adopt a model ARN and touch
@@ -51,12 +50,12 @@ export async function decide(event: LifecycleEvent, deps: LifecycleDeps): Promis
     // A failed Create gets an id that is no ARN, so its rollback Delete touches nothing.
     return respond('FAILED', previousId ?? `invalid-model-arn-${event.RequestId}`, properties);
   }
-  const arn = properties.projectVersionArn;
+  const model = properties.model;
   // A new ARN becomes the physical id; CloudFormation then deletes the old model.
-  const reason = previousId === undefined || previousId === arn
-    ? `Model ${modelName(arn)} will be torn down when this resource is deleted.`
-    : `Model ${modelName(arn)} replaces ${modelName(previousId)}, which is torn down next.`;
-  return respond('SUCCESS', arn, reason);
+  const reason = previousId === undefined || previousId === model.arn
+    ? `Model ${model.name} will be torn down when this resource is deleted.`
+    : `Model ${model.name} replaces ${readModelVersion(previousId)?.name ?? previousId.slice(0, 100)}, which is torn down next.`;
+  return respond('SUCCESS', model.arn, reason);
 }
 
 async function decideDelete(
@@ -64,7 +63,7 @@ async function decideDelete(
   deps: LifecycleDeps,
 ): Promise<Decision> {
   const arn = event.PhysicalResourceId;
-  if (!parseProjectVersionArn(arn)) {
+  if (!readModelVersion(arn)) {
     // Never issued by a successful Create (a rollback after a failed one): nothing to tear down.
     return respond('SUCCESS', arn, 'No model was adopted by this resource; nothing to tear down.');
   }
@@ -76,7 +75,7 @@ async function decideDelete(
   const handoff = event.TeardownHandoff;
   const waitStartedAt = handoff?.waitStartedAt ?? requestSentAt(event.ResponseURL, deps.now());
   const outcome = await deps.tearDown({
-    arn,
+    model: properties.model,
     action: properties.action,
     waitStartedAt,
     waitDeadline: waitStartedAt + properties.maxWaitMs,
@@ -85,13 +84,13 @@ async function decideDelete(
   switch (outcome.result) {
     case 'DONE':
       return respond('SUCCESS', arn,
-        `Model ${modelName(arn)}: ${outcome.summary} (after ${humanDuration(deps.now() - waitStartedAt)}).`);
+        `Model ${properties.model.name}: ${outcome.summary} (after ${humanDuration(deps.now() - waitStartedAt)}).`);
     case 'FAILED':
       return respond('FAILED', arn, outcome.reason);
     case 'CONTINUE':
       if (outcome.calls === 0) {
         return respond('FAILED', arn,
-          `The teardown function had no time left to call Rekognition for model ${modelName(arn)} (its timeout is too short); give it more time, then delete the stack again.`);
+          `The teardown function had no time left to call Rekognition for model ${properties.model.name} (its timeout is too short); give it more time, then delete the stack again.`);
       }
       return { kind: 'handoff', handoff: { waitStartedAt, run: (handoff?.run ?? 1) + 1 } };
   }

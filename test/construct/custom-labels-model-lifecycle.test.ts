@@ -1,7 +1,7 @@
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as rekognition from 'aws-cdk-lib/aws-rekognition';
-import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../src';
+import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
 
 const arn = (version: string) =>
   `arn:aws:rekognition:us-east-1:123456789012:project/birds/version/${version}/1700000000000`;

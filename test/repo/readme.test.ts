@@ -4,10 +4,10 @@ import { ProjectVersionStatus } from '@aws-sdk/client-rekognition';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { TargetLanguage, TranslatedSnippet } from 'jsii-rosetta';
-import { decide, LifecycleEvent } from '../lambda/teardown/lifecycle';
-import { readProperties } from '../lambda/teardown/properties';
-import { failureReason, timeoutReason } from '../lambda/teardown/teardown-reasons';
-import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../src';
+import { decide, LifecycleEvent } from '../../lambda/teardown/event-decision';
+import { readModelVersion, readProperties } from '../../lambda/teardown/properties';
+import { failureReason, timeoutReason } from '../../lambda/teardown/teardown-reasons';
+import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
 
 /**
  * README.md says only what is true: its examples compile, its tables match the code. The
@@ -15,7 +15,7 @@ import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../src';
  * writes the translations this test reads from .jsii.tabl.json.
  */
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..', '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const ARN = 'arn:aws:rekognition:us-east-1:123456789012:project/birds/version/v1/1700000000000';
 
@@ -203,11 +203,11 @@ describe('the table of failure reasons', () => {
   /** Reasons the handler gives, made by its own functions. */
   async function handlerReasons(): Promise<string[]> {
     const timeouts = ['TRAINING_IN_PROGRESS', 'COPYING_IN_PROGRESS', 'RUNNING', 'STARTING', 'STOPPING', 'DELETING', 'BUSY', 'UNKNOWN']
-      .map((state) => timeoutReason(ARN, state, 600_000));
+      .map((state) => timeoutReason(readModelVersion(ARN)!, state, 600_000));
     const refusals = [
-      failureReason(ARN, 'StopProjectVersion', { error: 'AccessDeniedException', message: 'denied' }),
-      failureReason(ARN, 'DeleteProjectVersion', { error: 'AccessDeniedException', message: 'denied' }),
-      failureReason(ARN, 'DeleteProjectVersion', { error: 'InvalidParameterException', message: 'bad' }),
+      failureReason(readModelVersion(ARN)!, 'StopProjectVersion', { error: 'AccessDeniedException', message: 'denied' }),
+      failureReason(readModelVersion(ARN)!, 'DeleteProjectVersion', { error: 'AccessDeniedException', message: 'denied' }),
+      failureReason(readModelVersion(ARN)!, 'DeleteProjectVersion', { error: 'InvalidParameterException', message: 'bad' }),
     ];
     const properties = [
       { ProjectVersionArn: 'not-an-arn' },

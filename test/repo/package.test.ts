@@ -9,7 +9,7 @@ import * as path from 'path';
  * before jest runs.
  */
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..', '..');
 const HANDLER_BUNDLE = 'assets/lambda/teardown/index/index.js';
 
 /** Besides the bundled handler, all the package may contain: the compiled library, its jsii assembly, docs. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'crypto';
-import { CfnResponseEndpoint, ReceivedResponse } from './cfn-response-endpoint';
 import { DeployedTeardown, TemplateResource } from './cloud-assembly';
-import { InvocationResult } from './lambda-process';
-import { LocalLambdaService } from './local-lambda-service';
+import { CfnResponseEndpoint, ReceivedResponse } from './response-endpoint';
+import { InvocationResult } from '../lambda/lambda-process';
+import { LocalLambdaService } from '../lambda/local-lambda-service';
 
 /**
  * Plays CloudFormation's side of the custom-resource protocol: sends Create, Update and Delete

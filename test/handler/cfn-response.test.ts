@@ -1,7 +1,7 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { MAX_RESPONSE_BYTES, putResponse, responseBody } from '../lambda/teardown/cfn-response';
+import { MAX_RESPONSE_BYTES, putResponse, responseBody } from '../../lambda/teardown/cfn-response';
 
 const event = {
   StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/s/1',

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
-import { ModelTeardownAction } from '../../src';
-import { E2EEnvironment, modelArn } from '../harness/e2e-environment';
+import { E2EEnvironment, modelArn } from '../../../local/e2e-environment';
+import { ModelTeardownAction } from '../../../src';
 
 /** What users choose for their models, played through CloudFormation against the real bundle. */
 

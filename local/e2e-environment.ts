@@ -2,12 +2,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { CustomLabelsModelLifecycle, CustomLabelsModelLifecycleProps } from '../../src';
-import { RekognitionSimulator, SimulatorOptions } from '../simulator';
-import { CfnResponseEndpoint } from './cfn-response-endpoint';
-import { deployedTeardown, DeployedTeardown, TemplateResource } from './cloud-assembly';
-import { LocalCloudFormation } from './local-cloudformation';
-import { LocalLambdaService } from './local-lambda-service';
+import { CustomLabelsModelLifecycle, CustomLabelsModelLifecycleProps } from '../src';
+import { deployedTeardown, DeployedTeardown, TemplateResource } from './cloudformation/cloud-assembly';
+import { LocalCloudFormation } from './cloudformation/event-player';
+import { CfnResponseEndpoint } from './cloudformation/response-endpoint';
+import { LocalLambdaService } from './lambda/local-lambda-service';
+import { RekognitionSimulator, SimulatorOptions } from './rekognition';
 
 /**
  * Everything an end-to-end run needs on loopback: a stack synthesized with the construct, the

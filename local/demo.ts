@@ -2,12 +2,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { ModelTeardownExampleStack } from './model-teardown-stack';
-import { CfnResponseEndpoint } from '../test/harness/cfn-response-endpoint';
-import { deployedTeardown } from '../test/harness/cloud-assembly';
-import { LocalCloudFormation } from '../test/harness/local-cloudformation';
-import { LocalLambdaService } from '../test/harness/local-lambda-service';
-import { CallRecord, RekognitionSimulator, TransitionEvent } from '../test/simulator';
+import { ModelTeardownExampleStack } from '../examples/model-teardown-stack';
+import { deployedTeardown } from './cloudformation/cloud-assembly';
+import { LocalCloudFormation } from './cloudformation/event-player';
+import { CfnResponseEndpoint } from './cloudformation/response-endpoint';
+import { LocalLambdaService } from './lambda/local-lambda-service';
+import { CallRecord, RekognitionSimulator, TransitionEvent } from './rekognition';
 
 /**
  * The demo: synthesizes the example app, starts the Rekognition simulator with a RUNNING model,

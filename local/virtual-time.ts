@@ -1,6 +1,6 @@
-import { ModelAnswer, ModelApi } from '../../lambda/teardown/model-api';
-import { DEFAULT_PACING } from '../../lambda/teardown/schedule';
-import { TeardownDeps } from '../../lambda/teardown/teardown';
+import { ModelAnswer, ModelApi } from '../lambda/teardown/model-api';
+import { DEFAULT_PACING } from '../lambda/teardown/schedule';
+import { TeardownDeps } from '../lambda/teardown/teardown';
 
 /** A clock that only moves when the code under test sleeps. */
 export class VirtualClock {

@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rekognition from 'aws-cdk-lib/aws-rekognition';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../src';
+import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
 
 /**
  * The construct passes the AwsSolutions rules of cdk-nag with nothing suppressed. cdk-nag cannot

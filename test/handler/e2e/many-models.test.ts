@@ -1,4 +1,4 @@
-import { E2EEnvironment, modelArn } from '../harness/e2e-environment';
+import { E2EEnvironment, modelArn } from '../../../local/e2e-environment';
 
 /**
  * `cdk destroy` of a stack with 100 models: CloudFormation deletes them all at once, each in its

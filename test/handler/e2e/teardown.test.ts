@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
-import { MAX_RESPONSE_BYTES } from '../../lambda/teardown/cfn-response';
-import { E2EEnvironment, modelArn } from '../harness/e2e-environment';
-import { PlayedRequest } from '../harness/local-cloudformation';
-import { MODEL_STATUSES, ModelStatus, SimulatorOptions } from '../simulator';
+import { MAX_RESPONSE_BYTES } from '../../../lambda/teardown/cfn-response';
+import { PlayedRequest } from '../../../local/cloudformation/event-player';
+import { E2EEnvironment, modelArn } from '../../../local/e2e-environment';
+import { MODEL_STATUSES, ModelStatus, SimulatorOptions } from '../../../local/rekognition';
 
 /**
  * The real bundled handler, in its own process, against the Rekognition simulator over HTTP with

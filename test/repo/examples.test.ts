@@ -9,7 +9,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
  * in CDK_CONTEXT_JSON and reads the cloud assembly from CDK_OUTDIR.
  */
 
-const EXAMPLES = path.join(__dirname, '..', 'examples');
+const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 const STACK = 'RekognitionModelTeardownExample';
 
 /** Synthesizes the example app into a temporary directory and returns its stack's template. */
@@ -28,7 +28,7 @@ function inProcess(env: NodeJS.ProcessEnv): void {
   const saved = Object.keys(env).map((name) => [name, process.env[name]] as const);
   Object.assign(process.env, env);
   try {
-    jest.isolateModules(() => jest.requireActual('../examples/app'));
+    jest.isolateModules(() => jest.requireActual('../../examples/app'));
   } finally {
     for (const [name, value] of saved) {
       if (value === undefined) {

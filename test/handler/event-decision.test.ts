@@ -1,5 +1,6 @@
-import { decide, LifecycleEvent, requestSentAt } from '../lambda/teardown/lifecycle';
-import { TeardownOutcome, TeardownRequest } from '../lambda/teardown/teardown';
+import { decide, LifecycleEvent, requestSentAt } from '../../lambda/teardown/event-decision';
+import { readModelVersion } from '../../lambda/teardown/properties';
+import { TeardownOutcome, TeardownRequest } from '../../lambda/teardown/teardown';
 
 const ARN = 'arn:aws:rekognition:eu-west-1:123456789012:project/birds/version/v1/1700000000000';
 const NEW_ARN = 'arn:aws:rekognition:eu-west-1:123456789012:project/birds/version/v2/1700000000001';
@@ -85,7 +86,7 @@ describe('Delete', () => {
     const e = event('Delete', { PhysicalResourceId: ARN });
     const decision = await decide({ ...e, ResourceProperties: { ...e.ResourceProperties, ProjectVersionArn: NEW_ARN, TeardownAction: 'STOP' } } as LifecycleEvent, d);
     const sentAt = Date.UTC(2026, 10, 23, 12, 0, 0);
-    expect(d.requests).toEqual([{ arn: ARN, action: 'STOP', waitStartedAt: sentAt, waitDeadline: sentAt + 600_000, runDeadline: NOW + 60_000 }]);
+    expect(d.requests).toEqual([{ model: readModelVersion(ARN), action: 'STOP', waitStartedAt: sentAt, waitDeadline: sentAt + 600_000, runDeadline: NOW + 60_000 }]);
     expect(decision).toEqual({ kind: 'respond', status: 'SUCCESS', physicalResourceId: ARN, reason: 'Model birds/v1: the model is deleted (after 30s).' });
   });
 

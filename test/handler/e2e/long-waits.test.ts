@@ -1,4 +1,4 @@
-import { E2EEnvironment, modelArn } from '../harness/e2e-environment';
+import { E2EEnvironment, modelArn } from '../../../local/e2e-environment';
 
 /**
  * Waits longer than one run of the function: the real bundle hands the same request on to a

@@ -1,0 +1,75 @@
+/**
+ * The contract between the construct and its handler: the custom resource's type, its
+ * properties, the teardown actions, the wait limits and the model version ARN. The construct
+ * writes its properties through it; the handler reads them through it (lambda/teardown/
+ * properties.ts, the one handler module allowed to import from src/). It imports nothing, so the
+ * handler bundle takes nothing else from the construct library.
+ */
+
+/** The custom resource type: a permanent contract with users' stacks. */
+export const MODEL_RESOURCE_TYPE = 'Custom::RekognitionCustomLabelsModel';
+
+/** The teardown actions, as the construct's `ModelTeardownAction` enum writes them. */
+export const TEARDOWN_ACTIONS = ['DELETE', 'STOP'] as const;
+/** What to do with the model when its resource is deleted. */
+export type TeardownActionName = typeof TEARDOWN_ACTIONS[number];
+
+/** The custom resource's properties, as the construct writes them (CloudFormation sends numbers as strings). */
+export interface ModelResourceProperties {
+  /** The model version the resource owns. */
+  readonly ProjectVersionArn: string;
+  /** One of {@link TEARDOWN_ACTIONS}. */
+  readonly TeardownAction: TeardownActionName;
+  /** The longest wait for the model, in seconds, within {@link MAX_WAIT_SECONDS}. */
+  readonly MaxWaitSeconds: number | string;
+}
+
+/**
+ * Bounds on the teardown's longest wait, in seconds. CloudFormation waits at most an hour for a
+ * custom resource; the construct sets the resource's ServiceTimeout to the wait plus a minute of
+ * margin, so the handler's own answer comes first. The construct asks for at least a minute; the
+ * handler takes any positive wait (end-to-end tests use seconds).
+ */
+export const MAX_WAIT_SECONDS = {
+  constructMin: 60,
+  handlerMin: 1,
+  max: 3540,
+  default: 1800,
+  serviceTimeoutMargin: 60,
+} as const;
+
+/** Shortest ProjectVersionArn the Rekognition API accepts. */
+export const PROJECT_VERSION_ARN_MIN_LENGTH = 20;
+/** Longest ProjectVersionArn the Rekognition API accepts. */
+export const PROJECT_VERSION_ARN_MAX_LENGTH = 2048;
+
+const PROJECT_VERSION_ARN_PATTERN =
+  /^arn:([a-z\d-]+):rekognition:([a-z\d-]+):(\d{12}):project\/([a-zA-Z0-9_.-]{1,255})\/version\/([a-zA-Z0-9_.-]{1,255})\/([0-9]+)$/;
+
+/** The expected form, for error messages. */
+export const PROJECT_VERSION_ARN_FORM =
+  'arn:<partition>:rekognition:<region>:<12-digit account>:project/<project name>/version/<version name>/<number>, 20 to 2048 characters';
+
+/** The parts of a model version ARN. */
+export interface ProjectVersionArnParts {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly projectName: string;
+  readonly versionName: string;
+}
+
+/** Parses a model version ARN; undefined when it is not one Rekognition would accept. */
+export function parseProjectVersionArn(value: unknown): ProjectVersionArnParts | undefined {
+  if (typeof value !== 'string'
+    || value.length < PROJECT_VERSION_ARN_MIN_LENGTH
+    || value.length > PROJECT_VERSION_ARN_MAX_LENGTH) {
+    return undefined;
+  }
+  const match = PROJECT_VERSION_ARN_PATTERN.exec(value);
+  if (!match) {
+    return undefined;
+  }
+  const [, partition, region, account, projectName, versionName] = match;
+  return { partition, region, account, projectName, versionName };
+}
