@@ -1,4 +1,5 @@
-import { CustomResource, Duration, Names, Token } from 'aws-cdk-lib';
+import { createHash } from 'crypto';
+import { CustomResource, Duration, Lazy, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -26,9 +27,11 @@ export interface CustomLabelsModelLifecycleProps {
    * The ARN of the Custom Labels model version whose teardown this stack owns.
    *
    * Form: `arn:<partition>:rekognition:<region>:<account>:project/<project>/version/<version>/<number>`,
-   * 20 to 2048 characters. A literal value is checked at synth; a token is checked by the
-   * handler at deploy. Changing it replaces the resource: the new model is adopted and the old
-   * model is torn down.
+   * 20 to 2048 characters, in the stack's account and partition. A literal value is checked at
+   * synth; a token is checked by the handler at deploy. Changing a literal ARN replaces the
+   * resource: the new model is adopted and the old model is torn down once the update has
+   * succeeded. Changing a token's value in place is refused (the update fails and rolls back,
+   * touching no model): give the construct a new id to replace the model.
    *
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DeleteProjectVersion.html
    */
@@ -63,6 +66,16 @@ export interface CustomLabelsModelLifecycleProps {
    * @default - no ordering against a project
    */
   readonly project?: rekognition.CfnProject;
+
+  /**
+   * What happens to the model when the resource leaves the stack (stack deleted, construct
+   * removed, or ARN replaced). `RemovalPolicy.RETAIN` (or `RETAIN_ON_UPDATE_OR_DELETE`) keeps the
+   * model as it is, for example to move it to another stack. The same as calling
+   * `applyRemovalPolicy()`.
+   *
+   * @default RemovalPolicy.DESTROY - the model is torn down with `teardownAction`
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -85,6 +98,7 @@ export class CustomLabelsModelLifecycle extends Construct {
   public readonly handlerLogGroup: logs.ILogGroup;
   /** The policy that grants the teardown of this model, and nothing else. */
   public readonly teardownPolicy: iam.CfnPolicy;
+  private readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: CustomLabelsModelLifecycleProps) {
     super(scope, id);
@@ -97,29 +111,35 @@ export class CustomLabelsModelLifecycle extends Construct {
     }
 
     const provider = TeardownProvider.of(this);
+    validateSameAccount(this, props.projectVersionArn);
     this.projectVersionArn = props.projectVersionArn;
     this.handlerFunction = provider.function;
     this.handlerRole = provider.role;
     this.handlerLogGroup = provider.logGroup;
 
-    // An L1 policy with a literal document: the L2 Policy costs about twice the synth time of the
-    // rest of the model, for nothing a single fixed statement needs (BENCHMARKS.md).
-    this.teardownPolicy = new iam.CfnPolicy(this, 'TeardownPolicy', {
-      policyName: Names.uniqueResourceName(this, { maxLength: 128 }),
+    const policyDocument = {
+      Version: '2012-10-17',
+      Statement: [{
+        Effect: 'Allow',
+        Action: teardownAction === ModelTeardownAction.STOP
+          ? 'rekognition:StopProjectVersion'
+          : ['rekognition:StopProjectVersion', 'rekognition:DeleteProjectVersion'],
+        Resource: props.projectVersionArn,
+      }],
+    };
+    provider.registerModel(this, props.projectVersionArn, policyDocument);
+    // The policy's id (so its logical id and name) follows a literal ARN: a new ARN gets a new
+    // policy, created before the resource's update, while the old one is deleted after the old
+    // model's teardown in the cleanup phase (the remedy given in aws-cdk #14037). An L1 policy
+    // with a literal document: the L2 Policy costs synth time for nothing one statement needs.
+    this.teardownPolicy = new iam.CfnPolicy(this, `TeardownPolicy${arnKey(props.projectVersionArn)}`, {
+      // Unique in the role, and new with a new ARN: IAM keys a role's inline policies by name.
+      policyName: Lazy.string({ produce: () => Names.uniqueResourceName(this.teardownPolicy, { maxLength: 128 }) }),
       roles: [provider.role.roleName],
-      policyDocument: {
-        Version: '2012-10-17',
-        Statement: [{
-          Effect: 'Allow',
-          Action: teardownAction === ModelTeardownAction.STOP
-            ? 'rekognition:StopProjectVersion'
-            : ['rekognition:StopProjectVersion', 'rekognition:DeleteProjectVersion'],
-          Resource: props.projectVersionArn,
-        }],
-      },
+      policyDocument,
     });
 
-    const resource = new CustomResource(this, 'Resource', {
+    this.resource = new CustomResource(this, 'Resource', {
       resourceType: MODEL_RESOURCE_TYPE,
       serviceToken: provider.function.functionArn,
       serviceTimeout: maxWait.plus(SERVICE_TIMEOUT_MARGIN),
@@ -127,13 +147,44 @@ export class CustomLabelsModelLifecycle extends Construct {
         ProjectVersionArn: props.projectVersionArn,
         TeardownAction: teardownAction,
         MaxWaitSeconds: maxWait.toSeconds(),
+        TeardownPolicyLogicalId: this.teardownPolicy.logicalId,
       } satisfies ModelResourceProperties,
     });
     // The permissions must still exist while this resource is being deleted.
-    resource.node.addDependency(this.teardownPolicy, provider.handlerPolicy);
+    this.resource.node.addDependency(this.teardownPolicy, provider.handlerPolicy);
     if (props.project) {
-      resource.node.addDependency(props.project);
+      this.resource.node.addDependency(props.project);
     }
+    this.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
+  }
+
+  /**
+   * Chooses what happens to the model when the resource leaves the stack: `RemovalPolicy.DESTROY`
+   * tears it down, `RemovalPolicy.RETAIN` or `RETAIN_ON_UPDATE_OR_DELETE` leave it as it is
+   * (CloudFormation then sends the teardown no Delete at all).
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    if (policy === RemovalPolicy.SNAPSHOT) {
+      throw new Error('removalPolicy must be RemovalPolicy.DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE; got SNAPSHOT, which a model version does not have.');
+    }
+    this.resource.applyRemovalPolicy(policy);
+  }
+}
+
+/** A short key of a literal ARN, for ids that must change with it; empty for a token. */
+function arnKey(arn: string): string {
+  return Token.isUnresolved(arn) ? '' : createHash('sha256').update(arn).digest('hex').slice(0, 8).toUpperCase();
+}
+
+/** A literal ARN must name a model in the stack's account and partition, when both are known. */
+function validateSameAccount(scope: Construct, arn: string): void {
+  const parts = Token.isUnresolved(arn) ? undefined : parseProjectVersionArn(arn);
+  const stack = Stack.of(scope);
+  if (parts && !Token.isUnresolved(stack.account) && parts.account !== stack.account) {
+    throw new Error(`projectVersionArn must name a model in the stack's account ${stack.account}: the teardown role cannot be granted another account's model; got account ${parts.account} in '${arn}'. Deploy the construct in a stack of account ${parts.account}.`);
+  }
+  if (parts && !Token.isUnresolved(stack.partition) && parts.partition !== stack.partition) {
+    throw new Error(`projectVersionArn must name a model in the stack's partition ${stack.partition}; got partition ${parts.partition} in '${arn}'.`);
   }
 }
 

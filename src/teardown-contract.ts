@@ -22,6 +22,13 @@ export interface ModelResourceProperties {
   readonly TeardownAction: TeardownActionName;
   /** The longest wait for the model, in seconds, within {@link MAX_WAIT_SECONDS}. */
   readonly MaxWaitSeconds: number | string;
+  /**
+   * The logical id of the IAM policy that grants this model's teardown. It changes with a literal
+   * ARN, so a new ARN gets a new policy and the old one outlives the old model's Delete in the
+   * cleanup phase. When an Update changes the ARN but not this id (a token ARN), the old grant was
+   * updated away in place, and the handler refuses the change rather than orphan the old model.
+   */
+  readonly TeardownPolicyLogicalId: string;
 }
 
 /**

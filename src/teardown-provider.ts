@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,6 +7,16 @@ import { Construct } from 'constructs';
 
 /** The id of the provider in its stack: a permanent contract with users' stacks. */
 const PROVIDER_ID = 'RekognitionCustomLabelsModelLifecycleProvider';
+
+/** IAM's limit on the inline policies of one role together, in characters (whitespace not counted). */
+export const ROLE_INLINE_POLICIES_MAX_CHARS = 10_240;
+/**
+ * Kept for the function's own inline policy (logs, self-invoke, reading its stack): its ARNs
+ * hold a stack name of up to 128 characters and names CloudFormation generates.
+ */
+export const HANDLER_POLICY_RESERVED_CHARS = 1_000;
+/** How long a token ARN is assumed to be, for the limit above (a version ARN is typically about 100). */
+export const TOKEN_ARN_ASSUMED_CHARS = 256;
 
 /** Where the build (projen's bundler) writes the bundled handler. */
 const HANDLER_BUNDLE_DIR = path.join(__dirname, '..', 'assets', 'lambda', 'teardown', 'index');
@@ -27,8 +37,12 @@ export class TeardownProvider extends Construct {
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
   public readonly function: lambda.Function;
-  /** Lets the function write to its own log group and hand a long wait on to a fresh run of itself. */
+  /** Lets the function write to its own log group, hand a long wait on to a fresh run of itself, and read its own stack. */
   public readonly handlerPolicy: iam.Policy;
+  /** Characters of the role's inline policies so far, the function's own included. */
+  private policyChars = HANDLER_POLICY_RESERVED_CHARS;
+  private models = 0;
+  private readonly literalArns = new Map<string, string>();
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -70,7 +84,33 @@ export class TeardownProvider extends Construct {
           actions: ['lambda:InvokeFunction'],
           resources: [this.function.functionArn],
         }),
+        // A Delete tears a model down only when the stack shows it is meant (stack-intent.ts).
+        new iam.PolicyStatement({
+          actions: ['cloudformation:DescribeStacks', 'cloudformation:ListStackResources'],
+          resources: [Stack.of(this).stackId],
+        }),
       ],
     });
+  }
+
+  /**
+   * Counts a model's policy against the role's inline-policy limit and its ARN against the other
+   * models', so that a stack that synthesizes also deploys, and no two resources own one model.
+   */
+  public registerModel(model: Construct, arn: string, policyDocument: object): void {
+    const owner = Token.isUnresolved(arn) ? undefined : this.literalArns.get(arn);
+    if (owner !== undefined) {
+      throw new Error(`projectVersionArn '${arn}' is already owned by ${owner} in this stack; a model may have only one CustomLabelsModelLifecycle per stack. Remove one of them.`);
+    }
+    const chars = JSON.stringify(policyDocument).length
+      + (Token.isUnresolved(arn) ? TOKEN_ARN_ASSUMED_CHARS - arn.length : 0);
+    if (this.policyChars + chars > ROLE_INLINE_POLICIES_MAX_CHARS) {
+      throw new Error(`Too many models in stack ${Stack.of(this).stackName}: ${model.node.path} would be model number ${this.models + 1} of its teardown role, whose inline policies would then hold ${this.policyChars + chars} characters, past IAM's limit of ${ROLE_INLINE_POLICIES_MAX_CHARS} for one role (this model's policy takes ${chars}, and ${HANDLER_POLICY_RESERVED_CHARS} are kept for the function's own). Put the other models in another stack: each stack has its own teardown role.`);
+    }
+    if (!Token.isUnresolved(arn)) {
+      this.literalArns.set(arn, model.node.path);
+    }
+    this.policyChars += chars;
+    this.models++;
   }
 }

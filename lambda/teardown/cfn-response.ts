@@ -9,8 +9,13 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 
 /** CloudFormation rejects larger responses. */
 export const MAX_RESPONSE_BYTES = 4096;
-const PUT_ATTEMPTS = 4;
+const PUT_ATTEMPTS = 3;
+/** The longest one PUT may take, from the request to the end of the answer. */
 const PUT_TIMEOUT_MS = 5_000;
+const backoffMs = (attempt: number) => 250 * 2 ** attempt;
+/** The longest `putResponse` can take: every attempt and the pauses between them. */
+export const PUT_RESPONSE_MAX_MS = PUT_ATTEMPTS * PUT_TIMEOUT_MS
+  + Array.from({ length: PUT_ATTEMPTS - 1 }, (_, i) => backoffMs(i + 1)).reduce((a, b) => a + b, 0);
 
 export type ResponseStatus = 'SUCCESS' | 'FAILED';
 
@@ -57,7 +62,7 @@ export async function putResponse(responseUrl: string, body: string, sleep: (ms:
       if (attempt >= PUT_ATTEMPTS) {
         throw err;
       }
-      await sleep(250 * 2 ** attempt);
+      await sleep(backoffMs(attempt));
     }
   }
 }
@@ -70,14 +75,18 @@ function put(responseUrl: string, body: string): Promise<void> {
       method: 'PUT',
       // The presigned URL is signed for an empty content type.
       headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
-      timeout: PUT_TIMEOUT_MS,
     }, (res) => {
       res.resume();
-      res.on('end', () => (res.statusCode ?? 0) < 300
-        ? resolve()
-        : reject(new Error(`the response URL answered HTTP ${res.statusCode}`)));
+      // 'close' comes after 'end' when the answer is whole; without 'end', it was cut short.
+      res.on('close', () => !res.complete
+        ? reject(new Error('the response URL closed the connection before its answer ended'))
+        : (res.statusCode ?? 0) < 300
+          ? resolve()
+          : reject(new Error(`the response URL answered HTTP ${res.statusCode}`)));
     });
-    req.on('timeout', () => req.destroy(new Error('the response URL did not answer in time')));
+    // A whole-request limit, not an idle one: an answer that trickles in must not outlast the run.
+    const timer = setTimeout(() => req.destroy(new Error('the response URL did not answer in time')), PUT_TIMEOUT_MS);
+    req.on('close', () => clearTimeout(timer));
     req.on('error', (err) => reject(new Error(`could not send the response (${(err as NodeJS.ErrnoException).code ?? err.message})`)));
     req.end(body);
   });

@@ -1,12 +1,15 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ResponseStatus } from './cfn-response';
-import { readModelVersion, readProperties } from './properties';
+import { ModelProperties, ModelVersion, readModelVersion, readProperties } from './properties';
+import { StackApi } from './stack-api';
+import { stackIntent, TeardownPhase } from './stack-intent';
 import { TeardownOutcome, TeardownRequest } from './teardown';
-import { humanDuration } from './teardown-reasons';
+import { humanDuration, modelAdvice, stackAdvice } from './teardown-reasons';
 
 /**
  * What a CloudFormation event means for the model: Create and Update adopt a model ARN and touch
- * no model; Delete tears down the model named by the physical id.
+ * no model; Delete tears down the model named by the physical id, but only when the stack itself
+ * shows that it means to end it now.
  */
 
 /** Carried by a run that continues a wait begun by an earlier run. */
@@ -18,7 +21,7 @@ export interface Handoff {
 }
 
 /** A CloudFormation event, or one handed on by an earlier run. */
-export type LifecycleEvent = CloudFormationCustomResourceEvent & { readonly TeardownHandoff?: Handoff };
+export type TeardownEvent = CloudFormationCustomResourceEvent & { readonly TeardownHandoff?: Handoff };
 
 /** The answer to CloudFormation. */
 export interface Response {
@@ -32,36 +35,61 @@ export interface Response {
 export type Decision = Response | { readonly kind: 'handoff'; readonly handoff: Handoff };
 
 /** What deciding needs from the run. */
-export interface LifecycleDeps {
+export interface DecisionDeps {
   readonly now: () => number;
   /** This run must have decided by then (epoch ms). */
   readonly runDeadline: number;
+  /** The ARN of this function: its account and partition are the only ones it can tear down in. */
+  readonly functionArn: string;
+  readonly readStack: StackApi;
   readonly tearDown: (request: TeardownRequest) => Promise<TeardownOutcome>;
 }
 
 /** Decides the answer to one event (or that the wait is handed on); tears the model down on Delete. */
-export async function decide(event: LifecycleEvent, deps: LifecycleDeps): Promise<Decision> {
+export async function decide(event: TeardownEvent, deps: DecisionDeps): Promise<Decision> {
   if (event.RequestType === 'Delete') {
     return decideDelete(event, deps);
   }
   const previousId = event.RequestType === 'Update' ? event.PhysicalResourceId : undefined;
+  // A failed Create gets an id that is no ARN, so its rollback Delete touches nothing.
+  const failed = (reason: string) => respond('FAILED', previousId ?? `invalid-model-arn-${event.RequestId}`, reason);
   const properties = readProperties(event.ResourceProperties);
   if (typeof properties === 'string') {
-    // A failed Create gets an id that is no ARN, so its rollback Delete touches nothing.
-    return respond('FAILED', previousId ?? `invalid-model-arn-${event.RequestId}`, properties);
+    return failed(properties);
   }
   const model = properties.model;
-  // A new ARN becomes the physical id; CloudFormation then deletes the old model.
-  const reason = previousId === undefined || previousId === model.arn
-    ? `Model ${model.name} will be torn down when this resource is deleted.`
-    : `Model ${model.name} replaces ${readModelVersion(previousId)?.name ?? previousId.slice(0, 100)}, which is torn down next.`;
-  return respond('SUCCESS', model.arn, reason);
+  const elsewhere = otherAccountOrPartition(model, deps.functionArn);
+  if (elsewhere) {
+    return failed(elsewhere);
+  }
+  const previous = readModelVersion(previousId);
+  if (!previous || previous.arn === model.arn) {
+    return respond('SUCCESS', model.arn, `Model ${model.name} will be torn down when the stack deletes this resource.`);
+  }
+  const oldProperties = event.RequestType === 'Update' ? readProperties(event.OldResourceProperties) : undefined;
+  if (!grantOutlivesUpdate(oldProperties, properties)) {
+    return failed(`ProjectVersionArn changed from ${previous.name} to ${model.name}, but the old model's teardown permission was updated in place (the ARN is not known at synth, or the resource predates per-ARN policies), so the old model could not be torn down. Nothing was changed. To replace the model, give the construct a new id (the old resource then tears the old model down), or remove the construct in one deploy and add it back in the next.`);
+  }
+  // A new ARN becomes the physical id; CloudFormation then deletes the old resource in its cleanup.
+  return respond('SUCCESS', model.arn, `Model ${model.name} replaces ${previous.name}, which is torn down in the cleanup phase.`);
 }
 
-async function decideDelete(
-  event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' } & { TeardownHandoff?: Handoff },
-  deps: LifecycleDeps,
-): Promise<Decision> {
+/** The old model's grant survives until the cleanup phase only when it is another policy resource. */
+function grantOutlivesUpdate(oldProperties: ModelProperties | string | undefined, properties: ModelProperties): boolean {
+  const oldPolicy = typeof oldProperties === 'object' ? oldProperties.teardownPolicyLogicalId : undefined;
+  return oldPolicy !== undefined && oldPolicy !== properties.teardownPolicyLogicalId;
+}
+
+/** Why the function cannot own this model: another account or partition than its own. */
+function otherAccountOrPartition(model: ModelVersion, functionArn: string): string | undefined {
+  const [, partition, , , account] = functionArn.split(':');
+  if (model.account !== account || model.partition !== partition) {
+    return `ProjectVersionArn names model ${model.name} in account ${model.account} (partition ${model.partition}), but the teardown function runs in account ${account} (partition ${partition}); a stack can only tear down models of its own account and partition. Deploy the construct in a stack of account ${model.account}. No model was touched.`;
+  }
+  return undefined;
+}
+
+async function decideDelete(event: TeardownEvent & { RequestType: 'Delete' }, deps: DecisionDeps): Promise<Decision> {
   const arn = event.PhysicalResourceId;
   if (!readModelVersion(arn)) {
     // Never issued by a successful Create (a rollback after a failed one): nothing to tear down.
@@ -72,25 +100,37 @@ async function decideDelete(
   if (typeof properties === 'string') {
     return respond('FAILED', arn, properties);
   }
+  const { model, action } = properties;
+  const advice = (state: string, phase?: TeardownPhase) =>
+    `${modelAdvice(model, action, state)} ${stackAdvice(phase, event.StackId, event.LogicalResourceId)}`;
+
+  const stack = await deps.readStack(event.StackId);
+  if ('error' in stack) {
+    return respond('FAILED', arn, `Could not read the stack to confirm that it means to end model ${model.name} (${stack.error}: ${stack.message}); allow cloudformation:DescribeStacks and cloudformation:ListStackResources on the stack for the teardown role (check SCPs). ${advice('UNKNOWN')}`);
+  }
+  const intent = stackIntent(stack, arn);
+  if (!intent.tearDown) {
+    return respond('SUCCESS', arn, `Model ${model.name} was left as it is: ${intent.reason}.`);
+  }
+
   const handoff = event.TeardownHandoff;
   const waitStartedAt = handoff?.waitStartedAt ?? requestSentAt(event.ResponseURL, deps.now());
   const outcome = await deps.tearDown({
-    model: properties.model,
-    action: properties.action,
+    model,
+    action,
     waitStartedAt,
     waitDeadline: waitStartedAt + properties.maxWaitMs,
     runDeadline: deps.runDeadline,
   });
   switch (outcome.result) {
     case 'DONE':
-      return respond('SUCCESS', arn,
-        `Model ${properties.model.name}: ${outcome.summary} (after ${humanDuration(deps.now() - waitStartedAt)}).`);
+      return respond('SUCCESS', arn, `Model ${model.name}: ${outcome.summary} (after ${humanDuration(deps.now() - waitStartedAt)}).`);
     case 'FAILED':
-      return respond('FAILED', arn, outcome.reason);
+      return respond('FAILED', arn, `${outcome.reason} ${advice(outcome.lastState, intent.phase)}`);
     case 'CONTINUE':
       if (outcome.calls === 0) {
         return respond('FAILED', arn,
-          `The teardown function had no time left to call Rekognition for model ${properties.model.name} (its timeout is too short); give it more time, then delete the stack again.`);
+          `The teardown function had no time left to call Rekognition for model ${model.name}: its timeout was lowered below what one call needs. ${advice(outcome.lastState, intent.phase)}`);
       }
       return { kind: 'handoff', handoff: { waitStartedAt, run: (handoff?.run ?? 1) + 1 } };
   }

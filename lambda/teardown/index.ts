@@ -1,24 +1,26 @@
 import type { Context } from 'aws-lambda';
-import { putResponse, responseBody } from './cfn-response';
-import { Decision, decide, Handoff, LifecycleEvent, Response } from './event-decision';
+import { PUT_RESPONSE_MAX_MS, putResponse, responseBody } from './cfn-response';
+import { Decision, decide, Handoff, Response, TeardownEvent } from './event-decision';
 import { rekognitionModelApi } from './rekognition-model-api';
 import { DEFAULT_PACING } from './schedule';
-import { invokeSelf } from './self-invoke';
+import { INVOKE_SELF_MAX_MS, invokeSelf } from './self-invoke';
+import { cloudFormationStackApi } from './stack-api';
 import { tearDown } from './teardown';
+import { stackAdvice } from './teardown-reasons';
 
 /**
  * The Lambda entry point: the CloudFormation custom-resource protocol around the teardown.
  * It never throws: every path ends in a response to CloudFormation or a hand-off to a fresh run.
  */
 
-/** Kept back from the run's time for the response PUT or the hand-off invocation. */
-const RESPONSE_RESERVE_MS = 6_000;
+/** Kept back from the run's time for the response PUT or the hand-off invocation, whichever can take longer. */
+const RESPONSE_RESERVE_MS = Math.max(PUT_RESPONSE_MAX_MS, INVOKE_SELF_MAX_MS) + 1_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const log = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
 
 /** Answers one CloudFormation event (or hand-off), never throwing. */
-export async function handler(event: LifecycleEvent, context: Context): Promise<void> {
+export async function handler(event: TeardownEvent, context: Context): Promise<void> {
   log({
     message: 'event',
     requestType: event.RequestType,
@@ -43,11 +45,13 @@ export async function handler(event: LifecycleEvent, context: Context): Promise<
   }
 }
 
-async function decideSafely(event: LifecycleEvent, context: Context): Promise<Decision> {
+async function decideSafely(event: TeardownEvent, context: Context): Promise<Decision> {
   try {
     return await decide(event, {
       now: Date.now,
       runDeadline: Date.now() + context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS,
+      functionArn: context.invokedFunctionArn,
+      readStack: cloudFormationStackApi,
       tearDown: (request) => tearDown(request, {
         api: rekognitionModelApi(request.model.region),
         now: Date.now,
@@ -58,24 +62,25 @@ async function decideSafely(event: LifecycleEvent, context: Context): Promise<De
       }),
     });
   } catch (err) {
-    return internalFailure(event, `The teardown failed unexpectedly (${describe(err)}); see the function's log, then delete the stack again.`);
+    return internalFailure(event, `The teardown failed unexpectedly (${describe(err)}); see the function's log, and please report it.`);
   }
 }
 
 /** Hands the wait on; answers FAILED if that is not possible, undefined once handed on. */
-async function handOff(event: LifecycleEvent, context: Context, handoff: Handoff): Promise<Response | undefined> {
+async function handOff(event: TeardownEvent, context: Context, handoff: Handoff): Promise<Response | undefined> {
   try {
     await invokeSelf(context.invokedFunctionArn, { ...event, TeardownHandoff: handoff });
     log({ message: 'handed on', run: handoff.run, waitStartedAt: handoff.waitStartedAt });
     return undefined;
   } catch (err) {
-    return internalFailure(event, `The wait could not be handed on to a new run of the teardown function (${describe(err)}); delete the stack again.`);
+    return internalFailure(event, `The wait could not be handed on to a new run of the teardown function (${describe(err)}); the model may still be stopping or deleting.`);
   }
 }
 
-function internalFailure(event: LifecycleEvent, reason: string): Response {
+function internalFailure(event: TeardownEvent, reason: string): Response {
   const physicalResourceId = 'PhysicalResourceId' in event ? event.PhysicalResourceId : `invalid-model-arn-${event.RequestId}`;
-  return { kind: 'respond', status: 'FAILED', physicalResourceId, reason };
+  const advice = event.RequestType === 'Delete' ? ` ${stackAdvice(undefined, event.StackId, event.LogicalResourceId)}` : '';
+  return { kind: 'respond', status: 'FAILED', physicalResourceId, reason: reason + advice };
 }
 
 function describe(err: unknown): string {

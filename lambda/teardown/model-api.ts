@@ -6,7 +6,7 @@
 /** What one call answered. */
 export type ModelAnswer =
   | { readonly status: string }
-  | { readonly error: string; readonly message: string; readonly httpStatus?: number };
+  | { readonly error: string; readonly message: string; readonly httpStatus?: number; readonly code?: string };
 
 /** The calls the teardown's role is allowed to make on its model. */
 export interface ModelApi {
@@ -21,6 +21,9 @@ export const THROTTLE_ERRORS: ReadonlySet<string> = new Set([
   'ThrottlingException',
   'ProvisionedThroughputExceededException',
 ]);
+
+/** The network error of a host name that does not exist: a region with no Rekognition endpoint, which waiting will not change. */
+export const NO_SUCH_HOST = 'ENOTFOUND';
 
 /** Errors that say the service could not take the call now: try it again later. */
 export const TRANSIENT_ERRORS: ReadonlySet<string> = new Set([...THROTTLE_ERRORS, 'InternalServerError']);

@@ -1,5 +1,6 @@
 import {
   MAX_WAIT_SECONDS,
+  MODEL_RESOURCE_TYPE,
   ModelResourceProperties,
   parseProjectVersionArn,
   PROJECT_VERSION_ARN_FORM,
@@ -11,6 +12,8 @@ import {
  * Reads the custom resource's properties and physical id through the contract shared with the
  * construct, and hands on parsed values: the one handler module that imports from src/.
  */
+
+export { MODEL_RESOURCE_TYPE };
 
 /** A model version, parsed from its ARN. */
 export interface ModelVersion {
@@ -31,6 +34,8 @@ export interface ModelProperties {
   readonly model: ModelVersion;
   readonly action: TeardownAction;
   readonly maxWaitMs: number;
+  /** The logical id of the policy granting this model's teardown (absent in resources of older versions). */
+  readonly teardownPolicyLogicalId?: string;
 }
 
 /** The model version named by `value`, or undefined when it is no model version ARN. */
@@ -63,5 +68,11 @@ export function readProperties(properties: Record<string, unknown> | undefined):
     || maxWaitSeconds > MAX_WAIT_SECONDS.max) {
     return `MaxWaitSeconds must be a number from ${MAX_WAIT_SECONDS.handlerMin} to ${MAX_WAIT_SECONDS.max}; got '${String(rawMaxWait).slice(0, 100)}'.`;
   }
-  return { model, action: action as TeardownAction, maxWaitMs: maxWaitSeconds * 1000 };
+  const policy = raw.TeardownPolicyLogicalId;
+  return {
+    model,
+    action: action as TeardownAction,
+    maxWaitMs: maxWaitSeconds * 1000,
+    teardownPolicyLogicalId: typeof policy === 'string' && policy !== '' ? policy : undefined,
+  };
 }

@@ -41,11 +41,13 @@ async function answer(call: Promise<{ Status?: string }>): Promise<ModelAnswer> 
     const output = await call;
     return { status: output.Status ?? 'UNKNOWN' };
   } catch (err) {
-    const error = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    const error = err as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } };
     return {
       error: error.name ?? 'Error',
       message: error.message ?? String(err),
       httpStatus: error.$metadata?.httpStatusCode,
+      // The SDK wraps an error from another realm in one that keeps only its text.
+      code: error.code ?? /\b(E[A-Z_]{3,})\b/.exec(error.message ?? '')?.[1],
     };
   }
 }

@@ -1,3 +1,8 @@
+const REQUEST_TIMEOUT_MS = 5_000;
+const SDK_MAX_ATTEMPTS = 2;
+/** The longest a hand-off can take: the SDK's attempts and its backoff between them. */
+export const INVOKE_SELF_MAX_MS = SDK_MAX_ATTEMPTS * REQUEST_TIMEOUT_MS + 1_000;
+
 /**
  * Hands a wait on to a fresh run of this same function: an asynchronous invocation of its own
  * ARN (the only function its role may invoke).
@@ -8,7 +13,8 @@ export async function invokeSelf(functionArn: string, payload: unknown): Promise
   const region = functionArn.split(':')[3];
   const client = new LambdaClient({
     region,
-    requestHandler: { requestTimeout: 5_000, connectionTimeout: 5_000 },
+    maxAttempts: SDK_MAX_ATTEMPTS,
+    requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: REQUEST_TIMEOUT_MS },
   });
   try {
     await client.send(new InvokeCommand({

@@ -1,8 +1,13 @@
-import { ModelVersion } from './properties';
+import { NO_SUCH_HOST } from './model-api';
+import { ModelVersion, TeardownAction } from './properties';
+import { TeardownPhase } from './stack-intent';
 
 /**
- * The one sentence CloudFormation shows a person when a teardown fails: the model, the last state
- * seen, and what to do. Kept short so that the whole response stays under 4096 bytes.
+ * The words CloudFormation shows a person when a teardown fails: what happened to which model, what
+ * to run to finish the model by hand, and what works for the stack now. After a failed delete
+ * CloudFormation deletes the teardown function too, so "delete the stack again" cannot reach it:
+ * the advice is the AWS CLI commands that do. Kept short so the whole response stays under 4096
+ * bytes.
  */
 
 const MAX_SERVICE_MESSAGE = 200;
@@ -16,15 +21,6 @@ export function humanDuration(ms: number): string {
   return h > 0 ? `${h}h ${m}m ${s}s` : m > 0 ? `${m}m ${s}s` : `${s}s`;
 }
 
-const STATE_ADVICE: Record<string, string> = {
-  TRAINING_IN_PROGRESS: 'wait for training to finish, then delete the stack again',
-  COPYING_IN_PROGRESS: 'wait for the copy to finish, then delete the stack again',
-  STARTING: 'stop the model once it has started (StopProjectVersion), then delete the stack again',
-  RUNNING: 'stop the model (StopProjectVersion), then delete the stack again',
-  STOPPING: 'wait for it to stop, then delete the stack again',
-  DELETING: 'wait until it is gone, then delete the stack again',
-};
-
 function describeState(state: string): string {
   if (state === 'BUSY') {
     return 'in use (running, starting, stopping, training, copying or deleting)';
@@ -34,21 +30,57 @@ function describeState(state: string): string {
 
 /** The overall wait ran out. */
 export function timeoutReason(model: ModelVersion, state: string, elapsedMs: number): string {
-  const advice = STATE_ADVICE[state]
-    ?? 'check it with DescribeProjectVersions, then delete the stack again (or raise maxWait)';
-  return `Model ${model.name} was still ${describeState(state)} after ${humanDuration(elapsedMs)}, the longest wait allowed (maxWait); ${advice}.`;
+  return `Model ${model.name} was still ${describeState(state)} after ${humanDuration(elapsedMs)}, the longest wait allowed (maxWait).`;
 }
 
 /** Rekognition refused a call in a way that waiting will not change. */
-export function failureReason(
-  model: ModelVersion,
-  operation: string,
-  answer: { error: string; message: string },
-): string {
+export function failureReason(model: ModelVersion, operation: string, answer: { error: string; message: string; code?: string }): string {
   const said = `${answer.error}: ${answer.message.slice(0, MAX_SERVICE_MESSAGE)}`;
-  const name = model.name;
-  if (answer.error === 'AccessDeniedException') {
-    return `Rekognition denied ${operation} on model ${name} (${said}); allow rekognition:${operation} on the model for the teardown role (check SCPs and permission boundaries), then delete the stack again.`;
+  if (answer.code === NO_SUCH_HOST) {
+    return `Rekognition has no endpoint in region ${model.region} (${said}); check the region in ProjectVersionArn.`;
   }
-  return `Rekognition refused ${operation} on model ${name} (${said}); check the model in the Rekognition console, then delete the stack again.`;
+  return answer.error === 'AccessDeniedException'
+    ? `Rekognition denied ${operation} on model ${model.name} (${said}); allow rekognition:${operation} on the model for the teardown role (check SCPs and permission boundaries).`
+    : `Rekognition refused ${operation} on model ${model.name} (${said}).`;
+}
+
+/** What to run to finish the model by hand, from the last state the teardown saw. */
+export function modelAdvice(model: ModelVersion, action: TeardownAction, state: string): string {
+  const region = `--region ${model.region}`;
+  const stop = `\`aws rekognition stop-project-version --project-version-arn ${model.arn} ${region}\``;
+  const remove = `\`aws rekognition delete-project-version --project-version-arn ${model.arn} ${region}\``;
+  const left = 'The model was left as it is:';
+  if (state === 'DELETING') {
+    return `${left} it is being deleted, so nothing more is needed for it.`;
+  }
+  if (action === 'STOP') {
+    return state === 'STOPPING' ? `${left} it is stopping, so nothing more is needed for it.` : `${left} stop it with ${stop}.`;
+  }
+  switch (state) {
+    case 'TRAINING_IN_PROGRESS':
+    case 'COPYING_IN_PROGRESS':
+      return `${left} once ${state === 'TRAINING_IN_PROGRESS' ? 'training' : 'the copy'} ends, delete it with ${remove}.`;
+    case 'STOPPING':
+      return `${left} once it is STOPPED, delete it with ${remove}.`;
+    default:
+      return `${left} stop it with ${stop} if it runs and, once it is STOPPED, delete it with ${remove}.`;
+  }
+}
+
+/** What works for the stack now that the teardown failed. */
+export function stackAdvice(phase: TeardownPhase | undefined, stackId: string, logicalResourceId: string): string {
+  const retain = `\`aws cloudformation delete-stack --stack-name ${stackName(stackId)} --retain-resources ${logicalResourceId}\``;
+  switch (phase) {
+    case 'UPDATE_CLEANUP':
+      return 'CloudFormation ignores this failure: the update completes, and the model stays until you end it.';
+    case 'STACK_DELETE':
+      return `Then finish deleting the stack with ${retain}: CloudFormation deletes the teardown function after this failure, so deleting the stack again without retaining ${logicalResourceId} fails.`;
+    default:
+      return `If the stack is being deleted, finish with ${retain}.`;
+  }
+}
+
+/** The stack's name, from its ARN (`arn:aws:cloudformation:region:account:stack/NAME/id`). */
+function stackName(stackId: string): string {
+  return stackId.split(':')[5]?.split('/')[1] ?? stackId;
 }

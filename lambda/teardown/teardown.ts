@@ -1,4 +1,4 @@
-import { ModelAnswer, ModelApi, THROTTLE_ERRORS, TRANSIENT_ERRORS } from './model-api';
+import { ModelAnswer, ModelApi, NO_SUCH_HOST, THROTTLE_ERRORS, TRANSIENT_ERRORS } from './model-api';
 import { ModelVersion, TeardownAction } from './properties';
 import { backoffDelayMs, Pacing, pollDelayMs } from './schedule';
 import { failureReason, timeoutReason } from './teardown-reasons';
@@ -41,7 +41,8 @@ export interface TeardownDeps {
 export type TeardownOutcome =
   /** The model is gone (DELETE) or not running (STOP). */
   | { readonly result: 'DONE'; readonly summary: string }
-  | { readonly result: 'FAILED'; readonly reason: string }
+  /** The teardown cannot finish; `lastState` is what it last saw of the model. */
+  | { readonly result: 'FAILED'; readonly reason: string; readonly lastState: ObservedState }
   /** This run's time is up but the overall wait is not: hand the wait on. */
   | { readonly result: 'CONTINUE'; readonly lastState: ObservedState; readonly calls: number };
 
@@ -91,7 +92,7 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
   };
   const fail = (reason: string): TeardownOutcome => {
     deps.log({ message: 'teardown failed', model: arn, status: state, reason, attempt: calls, elapsedMs: elapsedMs() });
-    return { result: 'FAILED', reason };
+    return { result: 'FAILED', reason, lastState: state };
   };
   /** Sleeps, but never past the point where this run must stop calling. */
   const pause = (ms: number) => deps.sleep(Math.max(0, Math.min(ms, callWindowEnd() - deps.now())));
@@ -170,6 +171,11 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
       await poll();
       continue;
     }
+    if (deleteAccepted && answer.error !== 'AccessDeniedException') {
+      // Delete was accepted: whatever it answers now (undocumented), the model is going.
+      await poll();
+      continue;
+    }
     if (answer.error === 'ResourceInUseException') {
       if (state === 'UNKNOWN') {
         see('BUSY');
@@ -183,9 +189,12 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
 }
 
 /** Load and service faults, and failures below the service (network, timeouts): try again. */
-function isTransient(answer: { error: string; httpStatus?: number }): boolean {
+function isTransient(answer: { error: string; httpStatus?: number; code?: string }): boolean {
   if (TRANSIENT_ERRORS.has(answer.error)) {
     return true;
+  }
+  if (answer.code === NO_SUCH_HOST) {
+    return false;
   }
   return !MEANINGFUL_ERRORS.has(answer.error)
     && (answer.httpStatus === undefined || answer.httpStatus >= 500);

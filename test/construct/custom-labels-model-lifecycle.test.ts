@@ -1,7 +1,8 @@
-import { App, Duration, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as rekognition from 'aws-cdk-lib/aws-rekognition';
 import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
+import { HANDLER_POLICY_RESERVED_CHARS, ROLE_INLINE_POLICIES_MAX_CHARS, TOKEN_ARN_ASSUMED_CHARS } from '../../src/teardown-provider';
 
 const arn = (version: string) =>
   `arn:aws:rekognition:us-east-1:123456789012:project/birds/version/${version}/1700000000000`;
@@ -106,6 +107,8 @@ describe('least privilege', () => {
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
     const all = statements(template);
     expect(all.flatMap((st) => [st.Action].flat()).sort()).toEqual([
+      'cloudformation:DescribeStacks',
+      'cloudformation:ListStackResources',
       'lambda:InvokeFunction',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
@@ -119,6 +122,8 @@ describe('least privilege', () => {
     expect(all).toEqual(expect.arrayContaining([
       expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/LogGroup/), 'Arn'] } }),
       expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [expect.stringMatching(/Handler/), 'Arn'] } }),
+      // Its own stack only: the stack's own ARN.
+      expect.objectContaining({ Action: ['cloudformation:DescribeStacks', 'cloudformation:ListStackResources'], Resource: { Ref: 'AWS::StackId' } }),
     ]));
   });
 
@@ -191,5 +196,162 @@ describe('validation at synth', () => {
     const project = new rekognition.CfnProject(s, 'Project', { projectName: 'cats' });
     expect(() => new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn('v1'), project }))
       .toThrow("project must be the project of projectVersionArn: the ARN names project 'birds', but the given project is named 'cats'.");
+  });
+});
+
+describe('ownership across updates', () => {
+  /** The model policy's logical id and name, and the id the resource carries for the handler. */
+  function grant(props: { projectVersionArn: string }, id = 'Model') {
+    const s = stack();
+    const model = new CustomLabelsModelLifecycle(s, id, props);
+    const template = Template.fromStack(s).toJSON();
+    const resource = Object.values<any>(template.Resources).find((r) => r.Type === 'Custom::RekognitionCustomLabelsModel');
+    const logicalId = s.resolve(model.teardownPolicy.logicalId);
+    return { logicalId, policyName: template.Resources[logicalId].Properties.PolicyName, carried: resource.Properties.TeardownPolicyLogicalId };
+  }
+
+  test('a new literal ARN gets a new policy (logical id and name), so the old grant outlives the old model\'s Delete', () => {
+    const v1 = grant({ projectVersionArn: arn('v1') });
+    const v2 = grant({ projectVersionArn: arn('v2') });
+    expect(v1.logicalId).toMatch(/^ModelTeardownPolicy[0-9A-F]{8}/);
+    expect(v2.logicalId).not.toBe(v1.logicalId);
+    expect(v2.policyName).not.toBe(v1.policyName);
+    expect(grant({ projectVersionArn: arn('v1') })).toEqual(v1);
+  });
+
+  test('the resource carries its policy\'s logical id, so the handler can tell an in-place grant update', () => {
+    const v1 = grant({ projectVersionArn: arn('v1') });
+    expect(v1.carried).toBe(v1.logicalId);
+  });
+
+  test('a token ARN keeps one policy whatever its value (the handler then refuses an in-place ARN change)', () => {
+    const tokenGrant = () => {
+      const s = stack();
+      const param = new CfnParameter(s, 'ModelArn');
+      const model = new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: param.valueAsString });
+      return s.resolve(model.teardownPolicy.logicalId);
+    };
+    expect(tokenGrant()).toMatch(/^ModelTeardownPolicy[0-9A-F]{8}$/);
+    expect(tokenGrant()).toBe(tokenGrant());
+  });
+
+  test('renaming the construct gives a new resource and a new policy, so the old one still grants the old resource\'s Delete', () => {
+    expect(grant({ projectVersionArn: arn('v1') }, 'Renamed').logicalId).not.toBe(grant({ projectVersionArn: arn('v1') }).logicalId);
+  });
+
+  test.each([
+    [RemovalPolicy.RETAIN, 'Retain'],
+    [RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, 'RetainExceptOnCreate'],
+  ])('removalPolicy %s keeps the model: CloudFormation sends no Delete on removal or replacement', (removalPolicy, deletionPolicy) => {
+    const s = stack();
+    new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn('v1'), removalPolicy });
+    Template.fromStack(s).hasResource('Custom::RekognitionCustomLabelsModel', { DeletionPolicy: deletionPolicy, UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('applyRemovalPolicy does the same, and DESTROY is the default', () => {
+    const s = stack();
+    new CustomLabelsModelLifecycle(s, 'Destroyed', { projectVersionArn: arn('v1') });
+    new CustomLabelsModelLifecycle(s, 'Kept', { projectVersionArn: arn('v2') }).applyRemovalPolicy(RemovalPolicy.RETAIN);
+    const resources = Template.fromStack(s).findResources('Custom::RekognitionCustomLabelsModel');
+    expect(Object.entries(resources).map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), r.DeletionPolicy])).toEqual([
+      ['Destroyed', 'Delete'],
+      ['Kept', 'Retain'],
+    ]);
+  });
+
+  test('rejects RemovalPolicy.SNAPSHOT, which a model version does not have', () => {
+    expect(() => new CustomLabelsModelLifecycle(stack(), 'Model', { projectVersionArn: arn('v1'), removalPolicy: RemovalPolicy.SNAPSHOT }))
+      .toThrow(/^removalPolicy must be RemovalPolicy.DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE; got SNAPSHOT/);
+  });
+});
+
+describe('one stack, its own models', () => {
+  test('rejects two constructs on the same literal ARN, naming the first', () => {
+    const s = stack();
+    new CustomLabelsModelLifecycle(s, 'First', { projectVersionArn: arn('v1') });
+    expect(() => new CustomLabelsModelLifecycle(s, 'Second', { projectVersionArn: arn('v1') }))
+      .toThrow(`projectVersionArn '${arn('v1')}' is already owned by Test/First in this stack; a model may have only one CustomLabelsModelLifecycle per stack. Remove one of them.`);
+  });
+
+  test('lets the same ARN be owned by one construct in each of two stacks (move it with RemovalPolicy.RETAIN)', () => {
+    const app = new App();
+    for (const name of ['A', 'B']) {
+      new CustomLabelsModelLifecycle(new Stack(app, name, { env: { account: '123456789012', region: 'us-east-1' } }), 'Model', { projectVersionArn: arn('v1') });
+    }
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test.each([
+    ['another account', 'arn:aws:rekognition:us-east-1:210987654321:project/birds/version/v1/1', /^projectVersionArn must name a model in the stack's account 123456789012: the teardown role cannot be granted another account's model; got account 210987654321/],
+    ['another partition', 'arn:aws-cn:rekognition:cn-north-1:123456789012:project/birds/version/v1/1', /^projectVersionArn must name a model in the stack's partition aws; got partition aws-cn/],
+  ])('rejects a model in %s than the stack\'s', (_, other, message) => {
+    const s = new Stack(new App({ context: { '@aws-cdk/core:enablePartitionLiterals': true } }), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+    expect(() => new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: other })).toThrow(message);
+  });
+
+  test('accepts a model in another region of the same account (its region is in its ARN)', () => {
+    expect(() => new CustomLabelsModelLifecycle(stack(), 'Model', { projectVersionArn: arn('v1').replace('us-east-1', 'eu-west-1') })).not.toThrow();
+  });
+
+  test('an environment-agnostic stack defers the account check to the handler', () => {
+    const s = new Stack(new App(), 'Agnostic');
+    expect(() => new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: 'arn:aws:rekognition:us-east-1:210987654321:project/birds/version/v1/1' })).not.toThrow();
+  });
+});
+
+describe('the role\'s inline-policy limit', () => {
+  /** A 99-character model version ARN, the length of the README's examples. */
+  const longArn = (i: number) => `arn:aws:rekognition:us-east-1:123456789012:project/birds/version/birds.2026-11-23.${String(i).padStart(3, '0')}/1763899200000`;
+
+  /** Adds models until the construct refuses one; returns how many it took and the refusal. */
+  function fill(s: Stack, arnOf: (i: number) => string): { count: number; error: Error } {
+    for (let count = 0; ; count++) {
+      try {
+        new CustomLabelsModelLifecycle(s, `Model${count}`, { projectVersionArn: arnOf(count) });
+      } catch (error) {
+        return { count, error: error as Error };
+      }
+    }
+  }
+
+  /** Characters of the model policies IAM would count: the documents, without whitespace. */
+  function modelPolicyChars(template: Template): number {
+    return Object.values(template.findResources('AWS::IAM::Policy'))
+      .map((policy) => JSON.stringify(policy.Properties.PolicyDocument))
+      .filter((document) => document.includes('rekognition:'))
+      .reduce((sum, document) => sum + document.length, 0);
+  }
+
+  test('a stack holds 37 models with 99-character ARNs, and the 38th is refused at synth, naming the limit, the count and what to do', () => {
+    const s = stack();
+    const { count, error } = fill(s, longArn);
+    expect(count).toBe(37);
+    expect(error.message).toMatch(/^Too many models in stack Test: Test\/Model37 would be model number 38 of its teardown role, whose inline policies would then hold \d+ characters, past IAM's limit of 10240 for one role .* Put the other models in another stack: each stack has its own teardown role\.$/);
+  });
+
+  test('what synthesizes fits: the model policies, and the function\'s own within what is kept for it with its ARNs at their longest', () => {
+    const s = stack();
+    fill(s, longArn);
+    const template = Template.fromStack(s);
+    const handlerPolicy = Object.values(template.findResources('AWS::IAM::Policy'))
+      .map((policy) => policy.Properties.PolicyDocument)
+      .find((document) => JSON.stringify(document).includes('logs:'));
+    // Its ARNs are intrinsics until deploy. At their longest (partition aws-us-gov, region
+    // ap-southeast-4, a 128-character stack name): the log group's name CloudFormation generates
+    // (stack name, logical id, 12 random characters), a 64-character function name, the stack's id.
+    const longest = (intrinsic: string) => /LogGroup/.test(intrinsic) ? 265 : /Handler/.test(intrinsic) ? 124 : /AWS::StackId/.test(intrinsic) ? 230 : NaN;
+    const worstCase = JSON.stringify(handlerPolicy, (_, value) =>
+      value && typeof value === 'object' && Object.keys(value).some((key) => key === 'Ref' || key.startsWith('Fn::')) ? 'a'.repeat(longest(JSON.stringify(value))) : value);
+    expect(worstCase.length).toBeLessThanOrEqual(HANDLER_POLICY_RESERVED_CHARS);
+    expect(modelPolicyChars(template) + HANDLER_POLICY_RESERVED_CHARS).toBeLessThanOrEqual(ROLE_INLINE_POLICIES_MAX_CHARS);
+  });
+
+  test('counts a token ARN at its assumed length', () => {
+    const s = stack();
+    const { count } = fill(s, (i) => new CfnParameter(s, `Arn${i}`).valueAsString);
+    const prefix = 'arn:aws:rekognition:us-east-1:123456789012:project/p/version/';
+    const literalOfAssumedLength = (i: number) => `${prefix}${'v'.repeat(TOKEN_ARN_ASSUMED_CHARS - prefix.length - 3)}/${String(i).padStart(2, '0')}`;
+    expect(literalOfAssumedLength(7)).toHaveLength(TOKEN_ARN_ASSUMED_CHARS);
+    expect(count).toBe(fill(stack(), literalOfAssumedLength).count);
   });
 });

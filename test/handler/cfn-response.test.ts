@@ -46,7 +46,14 @@ describe('putResponse', () => {
       req.on('data', (c) => (body += c));
       req.on('end', () => {
         received.push({ method: req.method, contentType: req.headers['content-type'], body });
-        res.statusCode = answers.shift() ?? 200;
+        const answer = answers.shift() ?? 200;
+        if (answer === -1) {
+          // Promise a body, send part of it, then close the connection cleanly.
+          res.writeHead(200, { 'content-length': '100' });
+          res.write('partial', () => res.socket?.end());
+          return;
+        }
+        res.statusCode = answer;
         res.end();
       });
     });
@@ -70,10 +77,16 @@ describe('putResponse', () => {
     expect(received).toHaveLength(3);
   });
 
-  test('gives up after four attempts, with an error that does not show the URL', async () => {
-    answers = [500, 500, 500, 500];
+  test('gives up after three attempts, with an error that does not show the URL', async () => {
+    answers = [500, 500, 500];
     await expect(putResponse(url, 'x', noSleep)).rejects.toThrow(/^the response URL answered HTTP 500$/);
-    expect(received).toHaveLength(4);
+    expect(received).toHaveLength(3);
+  });
+
+  test('takes an answer cut short by a clean close as a failure, not as success or a hang', async () => {
+    answers = [-1, -1, -1];
+    await expect(putResponse(url, 'x', noSleep)).rejects.toThrow(/^the response URL closed the connection before its answer ended$/);
+    expect(received).toHaveLength(3);
   });
 
   test('reports an unreachable URL by its error code only', async () => {

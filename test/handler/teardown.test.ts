@@ -190,7 +190,47 @@ describe('DELETE teardown', () => {
     const reason = (outcome as { reason: string }).reason;
     expect(reason).toContain(operation);
     expect(reason).toContain('birds/v1');
-    expect(reason).toMatch(/then delete the stack again\.$/);
+    expect(reason).toMatch(/^Rekognition (denied|refused) /);
+    expect(clock.time).toBe(request(clock).waitStartedAt);
+  });
+
+  test.each([
+    ['InvalidParameterException', error('InvalidParameterException')],
+    ['ResourceInUseException', error('ResourceInUseException')],
+  ])('keeps waiting once Delete was accepted, even if Delete then answers %s (undocumented): the model is going', async (_, later) => {
+    const clock = new VirtualClock();
+    const api = new ScriptedModelApi(clock, {
+      stop: [status('STOPPED')],
+      delete: [status('DELETING'), later, later, error('ResourceNotFoundException')],
+    });
+
+    const outcome = await tearDown(request(clock), virtualDeps(clock, api));
+
+    expect(outcome).toEqual({ result: 'DONE', summary: 'the model is deleted' });
+    expect(api.operations()).toEqual(['stop', 'delete', 'delete', 'delete', 'delete']);
+  });
+
+  test('still fails once Delete was accepted if access is then denied: waiting will not change that', async () => {
+    const clock = new VirtualClock();
+    const api = new ScriptedModelApi(clock, { stop: [status('STOPPED')], delete: [status('DELETING'), error('AccessDeniedException')] });
+
+    const outcome = await tearDown(request(clock), virtualDeps(clock, api));
+
+    expect(outcome).toMatchObject({ result: 'FAILED', lastState: 'DELETING' });
+  });
+
+  test('fails at once, naming the region, when the model\'s region has no endpoint (a DNS name that does not exist)', async () => {
+    const clock = new VirtualClock();
+    const noSuchHost = { error: 'Error', message: 'getaddrinfo ENOTFOUND rekognition.us-east-9.amazonaws.com', code: 'ENOTFOUND' };
+    const api = new ScriptedModelApi(clock, { stop: [noSuchHost] });
+
+    const outcome = await tearDown(request(clock), virtualDeps(clock, api));
+
+    expect(outcome).toMatchObject({
+      result: 'FAILED',
+      reason: 'Rekognition has no endpoint in region us-east-1 (Error: getaddrinfo ENOTFOUND rekognition.us-east-9.amazonaws.com); check the region in ProjectVersionArn.',
+    });
+    expect(api.calls).toHaveLength(1);
     expect(clock.time).toBe(request(clock).waitStartedAt);
   });
 
@@ -216,7 +256,8 @@ describe('DELETE teardown', () => {
 
     expect(outcome).toEqual({
       result: 'FAILED',
-      reason: 'Model birds/v1 was still TRAINING_IN_PROGRESS after 10m 0s, the longest wait allowed (maxWait); wait for training to finish, then delete the stack again.',
+      reason: 'Model birds/v1 was still TRAINING_IN_PROGRESS after 10m 0s, the longest wait allowed (maxWait).',
+      lastState: 'TRAINING_IN_PROGRESS',
     });
     expect(clock.time).toBe(req.waitDeadline);
   });

@@ -68,7 +68,8 @@ test('the model is torn down before the project: its resource depends on the pro
 test('runs as cdk.json tells the CLI, with the project name and model ARN from -c values as in the README', () => {
   const projectVersionArn = 'arn:aws:rekognition:eu-west-1:210987654321:project/cats/version/cats.1/1700000000000';
 
-  const template = synthesize({ projectName: 'cats', projectVersionArn }, asTheCliDoes);
+  // The CLI sets the default account and region from the credentials it deploys with.
+  const template = synthesize({ projectName: 'cats', projectVersionArn }, (env) => asTheCliDoes({ ...env, CDK_DEFAULT_ACCOUNT: '210987654321', CDK_DEFAULT_REGION: 'eu-west-1' }));
 
   template.hasResourceProperties('AWS::Rekognition::Project', { ProjectName: 'cats' });
   template.hasResourceProperties('Custom::RekognitionCustomLabelsModel', { ProjectVersionArn: projectVersionArn });

@@ -4,8 +4,9 @@ import { ProjectVersionStatus } from '@aws-sdk/client-rekognition';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { TargetLanguage, TranslatedSnippet } from 'jsii-rosetta';
-import { decide, LifecycleEvent } from '../../lambda/teardown/event-decision';
+import { decide, TeardownEvent } from '../../lambda/teardown/event-decision';
 import { readModelVersion, readProperties } from '../../lambda/teardown/properties';
+import { StackApi } from '../../lambda/teardown/stack-api';
 import { failureReason, timeoutReason } from '../../lambda/teardown/teardown-reasons';
 import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
 
@@ -166,7 +167,7 @@ test('the status table covers each of the 14 statuses Rekognition defines, once'
 test('the IAM table lists exactly the actions the construct grants', () => {
   const stack = new Stack(new App(), 'Iam');
   new CustomLabelsModelLifecycle(stack, 'Deleted', { projectVersionArn: ARN });
-  new CustomLabelsModelLifecycle(stack, 'Stopped', { projectVersionArn: ARN, teardownAction: ModelTeardownAction.STOP });
+  new CustomLabelsModelLifecycle(stack, 'Stopped', { projectVersionArn: ARN.replace('/1', '/2'), teardownAction: ModelTeardownAction.STOP });
   const granted = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
     .flatMap((statement: { Action: string | string[] }) => statement.Action);
@@ -214,17 +215,31 @@ describe('the table of failure reasons', () => {
       { ProjectVersionArn: ARN, TeardownAction: 'KEEP' },
       { ProjectVersionArn: ARN, MaxWaitSeconds: '0' },
     ].map((p) => readProperties(p) as string);
-    const noTimeLeft = await decide({
-      RequestType: 'Delete',
-      PhysicalResourceId: ARN,
-      ResponseURL: 'https://example.com/response',
-      ResourceProperties: { ServiceToken: 'token', ProjectVersionArn: ARN },
-    } as unknown as LifecycleEvent, {
-      now: () => 0,
-      runDeadline: 0,
-      tearDown: async () => ({ result: 'CONTINUE', lastState: 'UNKNOWN', calls: 0 }),
-    });
-    return [...timeouts, ...refusals, ...properties, 'reason' in noTimeLeft ? noTimeLeft.reason : ''];
+    const reasonOf = async (fields: Record<string, unknown>, readStack: StackApi = async () => ({ status: 'DELETE_IN_PROGRESS', resources: [] })) => {
+      const decision = await decide({
+        ResponseURL: 'https://example.com/response',
+        StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Birds/1',
+        LogicalResourceId: 'Model',
+        RequestId: 'req',
+        ResourceProperties: { ServiceToken: 'token', ProjectVersionArn: ARN },
+        ...fields,
+      } as unknown as TeardownEvent, {
+        now: () => 0,
+        runDeadline: 0,
+        functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:teardown',
+        readStack,
+        tearDown: async () => ({ result: 'CONTINUE', lastState: 'UNKNOWN', calls: 0 }),
+      });
+      return 'reason' in decision ? decision.reason : '';
+    };
+    const decisions = await Promise.all([
+      reasonOf({ RequestType: 'Delete', PhysicalResourceId: ARN }),
+      reasonOf({ RequestType: 'Delete', PhysicalResourceId: ARN }, async () => ({ error: 'AccessDenied', message: 'denied' })),
+      reasonOf({ RequestType: 'Create', ResourceProperties: { ServiceToken: 'token', ProjectVersionArn: ARN.replace('123456789012', '210987654321') } }),
+      reasonOf({ RequestType: 'Update', PhysicalResourceId: ARN.replace('v1', 'v0'), OldResourceProperties: { ServiceToken: 'token', ProjectVersionArn: ARN.replace('v1', 'v0') } }),
+    ]);
+    const noEndpoint = failureReason(readModelVersion(ARN)!, 'StopProjectVersion', { error: 'Error', message: 'getaddrinfo ENOTFOUND', code: 'ENOTFOUND' });
+    return [...timeouts, ...refusals, noEndpoint, ...properties, ...decisions];
   }
 
   test('every reason the handler gives for a timeout, a refusal or bad properties is in the table', async () => {
