@@ -1,0 +1,56 @@
+import { randomBytes } from 'crypto';
+
+/**
+ * What the engine asks of a resource type: create, update and delete, each resolving once the
+ * resource is in its new state, or rejecting with the reason CloudFormation would show.
+ */
+
+/** Where a resource lives. */
+export interface ResourceContext {
+  readonly stackId: string;
+  readonly stackName: string;
+  readonly logicalId: string;
+  readonly type: string;
+  readonly region: string;
+  readonly account: string;
+}
+
+/** A provisioned resource: its physical id (what Ref returns) and its Fn::GetAtt attributes. */
+export interface Provisioned {
+  readonly physicalId: string;
+  readonly attributes: Record<string, unknown>;
+}
+
+export interface ResourceProvider {
+  create(context: ResourceContext, properties: Record<string, unknown>): Promise<Provisioned>;
+  /**
+   * Updates the resource to `properties`. Returning another physical id means the resource was
+   * replaced: the engine deletes the old one in the cleanup phase.
+   */
+  update(context: ResourceContext, current: Provisioned, properties: Record<string, unknown>, oldProperties: Record<string, unknown>): Promise<Provisioned>;
+  delete(context: ResourceContext, physicalId: string, properties: Record<string, unknown>): Promise<void>;
+  /** Whether a rollback of an update sends the resource an Update back (custom resources) rather than keeping the old one. */
+  readonly updatesBackOnRollback?: boolean;
+  /** Whether any Fn::GetAtt attribute is answered with a placeholder (types the engine does not model). */
+  readonly placeholderAttributes?: boolean;
+}
+
+/** A resource's provisioning failed: `message` is the status reason CloudFormation shows. */
+export class ResourceFailure extends Error {}
+
+/**
+ * A generated name as CloudFormation makes them: `stack-logicalId-RANDOM`, shortened to `maxLength`
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
+ */
+export function generatedName(context: ResourceContext, maxLength: number): string {
+  const suffix = randomBytes(6).toString('hex').toUpperCase();
+  const room = maxLength - suffix.length - 2;
+  const stack = context.stackName.slice(0, Math.ceil(room / 2));
+  const logical = context.logicalId.slice(0, room - stack.length);
+  return `${stack}-${logical}-${suffix}`;
+}
+
+/** Whether the two property sets differ in any of `names`. */
+export function changed(a: Record<string, unknown>, b: Record<string, unknown>, names: string[]): boolean {
+  return names.some((n) => JSON.stringify(a[n]) !== JSON.stringify(b[n]));
+}
