@@ -116,7 +116,7 @@ function getAtt(logicalId: string, attribute: string, context: ResolutionContext
 function sub(argument: unknown, context: ResolutionContext): string {
   const [template, variables] = Array.isArray(argument) ? argument : [argument, {}];
   const resolvedVariables = resolveValue(variables, context) as Record<string, unknown>;
-  return String(template).replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
+  return String(template).replace(/\$\{([^}]*)\}/g, (_whole, inner: string) => {
     if (inner.startsWith('!')) {
       return `\${${inner.slice(1)}}`;
     }

@@ -88,7 +88,7 @@ export class CustomResourceProvider implements ResourceProvider {
     }
     request.response = body as CustomResourceRequest['response'];
     if (body.Status !== 'SUCCESS') {
-      throw new ResourceFailure(`Received response status [FAILED] from custom resource. Message returned: ${body.Reason ?? ''} (RequestId: ${requestId})`);
+      throw new ResourceFailure(`Received response status [FAILED] from custom resource. Message returned: ${body.Reason ?? ''} (RequestId: ${requestId})`, body.PhysicalResourceId);
     }
     return { physicalId: body.PhysicalResourceId, attributes: (body.Data as Record<string, unknown> | undefined) ?? {} };
   }

@@ -35,8 +35,16 @@ export interface ResourceProvider {
   readonly placeholderAttributes?: boolean;
 }
 
-/** A resource's provisioning failed: `message` is the status reason CloudFormation shows. */
-export class ResourceFailure extends Error {}
+/**
+ * A resource's provisioning failed: `message` is the status reason CloudFormation shows;
+ * `physicalId`, when the failed attempt named one (a custom resource's FAILED response), is what
+ * the rollback's Delete is sent for.
+ */
+export class ResourceFailure extends Error {
+  constructor(message: string, public readonly physicalId?: string) {
+    super(message);
+  }
+}
 
 /**
  * A generated name as CloudFormation makes them: `stack-logicalId-RANDOM`, shortened to `maxLength`
