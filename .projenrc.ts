@@ -27,6 +27,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     '@aws-sdk/client-rekognition@3.1142.0',
     '@aws-sdk/client-lambda@3.1142.0',
+    // The local CloudFormation's read APIs are tested through the real client.
+    '@aws-sdk/client-cloudformation@3.1142.0',
     '@types/aws-lambda',
     'esbuild',
     // cdk-nag 3 changed its API and does not work with aws-cdk-lib 2.257; 2.x does.
