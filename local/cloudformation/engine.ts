@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import { CloudFormationError } from './cloudformation-error';
 import { DependencyGraph, runInOrder } from './dependency-graph';
 import { evaluateCondition, resolve, ResolutionContext } from './intrinsics';
-import { Provisioned, ResourceContext, ResourceFailure, ResourceProvider } from './providers/resource-provider';
+import { Provisioned, RequestRefused, ResourceContext, ResourceFailure, ResourceProvider } from './providers/resource-provider';
 import { ResourceFaults } from './resource-faults';
 import { parameterValues } from './stack-parameters';
 import { LiveStack, ResourceStatus, StackEvent, StackResource, StackStatus } from './stack-state';
@@ -335,6 +335,9 @@ export class CloudFormationEngine {
       this.setResourceStatus(stack, entry, 'UPDATE_COMPLETE');
       return true;
     } catch (err) {
+      if (err instanceof RequestRefused) {
+        change.after = undefined;
+      }
       this.setResourceStatus(stack, entry, 'UPDATE_FAILED', reasonOf(err));
       return false;
     }
@@ -356,7 +359,7 @@ export class CloudFormationEngine {
       this.setResourceStatus(stack, entry, 'UPDATE_IN_PROGRESS');
       try {
         if (!after) {
-          // The update failed before reaching the resource (an injected fault): nothing to undo.
+          // The update failed before reaching the resource (an injected fault, a refused request): nothing to undo.
         } else if (!provider.updatesBackOnRollback && after.physicalId !== change.before.physicalId) {
           // A replaced resource: the old one still exists; the new one goes in the rollback cleanup.
           leftovers.push(this.replacedRemoval(stack, change, after, false));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import { FunctionNotFoundError, LocalLambdaService } from '../../lambda/local-lambda-service';
 import { CfnResponseEndpoint } from '../response-endpoint';
-import { Provisioned, ResourceContext, ResourceFailure, ResourceProvider } from './resource-provider';
+import { Provisioned, RequestRefused, ResourceContext, ResourceFailure, ResourceProvider } from './resource-provider';
 
 /**
  * `Custom::*` and AWS::CloudFormation::CustomResource: the real custom-resource protocol.
@@ -39,7 +39,7 @@ export class CustomResourceProvider implements ResourceProvider {
 
   public async update(context: ResourceContext, current: Provisioned, properties: Record<string, unknown>, oldProperties: Record<string, unknown>): Promise<Provisioned> {
     if (properties.ServiceToken !== oldProperties.ServiceToken) {
-      throw new ResourceFailure('Modifying service token is not allowed.');
+      throw new RequestRefused('Modifying service token is not allowed.');
     }
     return this.send(context, properties, {
       RequestType: 'Update',

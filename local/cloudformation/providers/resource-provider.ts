@@ -46,6 +46,9 @@ export class ResourceFailure extends Error {
   }
 }
 
+/** A request refused before it reached the resource (nothing changed, so a rollback has nothing to undo). */
+export class RequestRefused extends ResourceFailure {}
+
 /**
  * A generated name as CloudFormation makes them: `stack-logicalId-RANDOM`, shortened to `maxLength`
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
