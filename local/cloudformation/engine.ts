@@ -1,4 +1,5 @@
 import { randomUUID } from 'crypto';
+import { EventEmitter } from 'events';
 import { CloudFormationError } from './cloudformation-error';
 import { DependencyGraph, runInOrder } from './dependency-graph';
 import { evaluateCondition, resolve, ResolutionContext } from './intrinsics';
@@ -85,12 +86,19 @@ interface Change {
 const STABLE: StackStatus[] = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'];
 const DEFAULT_SSM = { '/cdk-bootstrap/hnb659fds/version': '30' };
 
-export class CloudFormationEngine {
+export class CloudFormationEngine extends EventEmitter {
   /** Injected failures, by logical id and action. */
   public readonly faults = new ResourceFaults();
   private readonly stacks: LiveStack[] = [];
 
-  constructor(private readonly options: EngineOptions) {}
+  constructor(private readonly options: EngineOptions) {
+    super();
+  }
+
+  /** `listener` hears each stack event as it happens. */
+  public on(event: 'event', listener: (stackEvent: StackEvent) => void): this {
+    return super.on(event, listener);
+  }
 
   /** Every stack ever created, deleted ones included. */
   public allStacks(): readonly LiveStack[] {
@@ -401,7 +409,7 @@ export class CloudFormationEngine {
       if (removal.entry) {
         this.setResourceStatus(stack, removal.entry, status, reason);
       } else {
-        this.emit(stack, removal.logicalId, removal.type, removal.physicalId, status, reason);
+        this.record(stack, removal.logicalId, removal.type, removal.physicalId, status, reason);
       }
     };
     if (removal.retain) {
@@ -460,18 +468,18 @@ export class CloudFormationEngine {
     if (status.startsWith('UPDATE')) {
       stack.lastUpdatedAt = new Date();
     }
-    this.emit(stack, stack.stackName, 'AWS::CloudFormation::Stack', stack.stackId, status, reason);
+    this.record(stack, stack.stackName, 'AWS::CloudFormation::Stack', stack.stackId, status, reason);
   }
 
   private setResourceStatus(stack: LiveStack, entry: StackResource, status: ResourceStatus, reason?: string): void {
     entry.status = status;
     entry.statusReason = reason;
     entry.lastUpdated = new Date();
-    this.emit(stack, entry.logicalId, entry.type, entry.physicalId, status, reason);
+    this.record(stack, entry.logicalId, entry.type, entry.physicalId, status, reason);
   }
 
-  private emit(stack: LiveStack, logicalResourceId: string, resourceType: string, physicalResourceId: string | undefined, resourceStatus: StackEvent['resourceStatus'], resourceStatusReason?: string): void {
-    stack.events.push({
+  private record(stack: LiveStack, logicalResourceId: string, resourceType: string, physicalResourceId: string | undefined, resourceStatus: StackEvent['resourceStatus'], resourceStatusReason?: string): void {
+    const event: StackEvent = {
       timestamp: new Date(),
       stackName: stack.stackName,
       logicalResourceId,
@@ -479,7 +487,9 @@ export class CloudFormationEngine {
       ...(physicalResourceId !== undefined ? { physicalResourceId } : {}),
       resourceStatus,
       ...(resourceStatusReason !== undefined ? { resourceStatusReason } : {}),
-    });
+    };
+    stack.events.push(event);
+    this.emit('event', event);
   }
 
   private result(stack: LiveStack, firstEvent: number): OperationResult {
