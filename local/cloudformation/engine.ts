@@ -163,7 +163,8 @@ export class CloudFormationEngine extends EventEmitter {
     if (JSON.stringify(oldTemplate) === JSON.stringify(input.template) && JSON.stringify(oldParameters) === JSON.stringify(parameters)) {
       throw new CloudFormationError('ValidationError', 'No updates are to be performed.');
     }
-    const retyped = Object.keys(input.template.Resources).filter((id) => stack.resources.has(id) && stack.resources.get(id)!.type !== input.template.Resources[id].Type);
+    const retyped = Object.keys(input.template.Resources)
+      .filter((id) => stack.resources.has(id) && stack.resources.get(id)!.type !== input.template.Resources[id].Type);
     if (retyped.length > 0) {
       throw new CloudFormationError('ValidationError', `Update of resource type is not permitted. The new template modifies resource type of the following resources: [${retyped.join(', ')}]`);
     }
@@ -301,7 +302,8 @@ export class CloudFormationEngine extends EventEmitter {
     try {
       entry.properties = this.resolveProperties(stack, template, parameters, logicalId);
       this.injectedFailure(logicalId, 'create');
-      const provisioned = await this.options.providerFor(definition.Type).create(this.resourceContext(stack, logicalId, definition.Type), entry.properties);
+      const provider = this.options.providerFor(definition.Type);
+      const provisioned = await provider.create(this.resourceContext(stack, logicalId, definition.Type), entry.properties);
       entry.physicalId = provisioned.physicalId;
       entry.attributes = provisioned.attributes;
       this.setResourceStatus(stack, entry, 'CREATE_COMPLETE');
@@ -313,7 +315,13 @@ export class CloudFormationEngine extends EventEmitter {
     }
   }
 
-  private async updateResource(stack: LiveStack, template: Template, parameters: Record<string, string>, logicalId: string, changes: Map<string, Change>): Promise<boolean> {
+  private async updateResource(
+    stack: LiveStack,
+    template: Template,
+    parameters: Record<string, string>,
+    logicalId: string,
+    changes: Map<string, Change>,
+  ): Promise<boolean> {
     const entry = stack.resources.get(logicalId)!;
     let properties: Record<string, unknown>;
     try {
@@ -334,8 +342,9 @@ export class CloudFormationEngine extends EventEmitter {
     try {
       this.injectedFailure(logicalId, 'update');
       change.after = { physicalId: entry.physicalId!, properties };
-      const provisioned = await this.options.providerFor(entry.type).update(
-        this.resourceContext(stack, logicalId, entry.type), { physicalId: entry.physicalId!, attributes: entry.attributes }, properties, entry.properties);
+      const current = { physicalId: entry.physicalId!, attributes: entry.attributes };
+      const provider = this.options.providerFor(entry.type);
+      const provisioned = await provider.update(this.resourceContext(stack, logicalId, entry.type), current, properties, entry.properties);
       change.after = { physicalId: provisioned.physicalId, properties };
       entry.physicalId = provisioned.physicalId;
       entry.attributes = provisioned.attributes;
@@ -424,7 +433,8 @@ export class CloudFormationEngine extends EventEmitter {
     }
     try {
       this.injectedFailure(removal.logicalId, 'delete');
-      await this.options.providerFor(removal.type).delete(this.resourceContext(stack, removal.logicalId, removal.type), removal.physicalId, removal.properties);
+      const context = this.resourceContext(stack, removal.logicalId, removal.type);
+      await this.options.providerFor(removal.type).delete(context, removal.physicalId, removal.properties);
       show('DELETE_COMPLETE');
       return true;
     } catch (err) {
@@ -437,7 +447,7 @@ export class CloudFormationEngine extends EventEmitter {
     return { logicalId: entry.logicalId, type: entry.type, physicalId: entry.physicalId, properties: entry.properties, retain, entry };
   }
 
-  private replacedRemoval(stack: LiveStack, change: Change, old: { physicalId: string; properties: Record<string, unknown> }, retain: boolean): Removal {
+  private replacedRemoval(stack: LiveStack, change: Change, old: NonNullable<Change['after']>, retain: boolean): Removal {
     const type = stack.resources.get(change.logicalId)!.type;
     return { logicalId: change.logicalId, type, physicalId: old.physicalId, properties: old.properties, retain };
   }

@@ -63,7 +63,7 @@ export class CloudFormationQueryApi {
         throw new CloudFormationError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
       }
       if (accessKeyId[2] !== 'cloudformation') {
-        throw new CloudFormationError('SignatureDoesNotMatch', `Credential should be scoped to correct service: 'cloudformation'.`, 403);
+        throw new CloudFormationError('SignatureDoesNotMatch', 'Credential should be scoped to correct service: \'cloudformation\'.', 403);
       }
       if (req.method !== 'POST' || form.get('Version') !== '2010-05-15') {
         throw new CloudFormationError('InvalidAction', `Could not find operation ${action} for version ${form.get('Version')}`);
@@ -133,7 +133,8 @@ export class CloudFormationQueryApi {
         if (name === null && physicalId === null) {
           throw new CloudFormationError('ValidationError', 'Either StackName or PhysicalResourceId must be specified.');
         }
-        const stack = name !== null ? this.stackNamed(name) : this.engine.allStacks().find((s) => [...s.resources.values()].some((r) => r.physicalId === physicalId));
+        const holds = (s: LiveStack) => [...s.resources.values()].some((r) => r.physicalId === physicalId);
+        const stack = name !== null ? this.stackNamed(name) : this.engine.allStacks().find(holds);
         if (!stack) {
           throw new CloudFormationError('ValidationError', `Stack for ${physicalId} does not exist`);
         }

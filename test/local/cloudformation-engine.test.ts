@@ -1,6 +1,6 @@
 import { CloudFormationEngine } from '../../local/cloudformation/engine';
 import { NoOpProvider } from '../../local/cloudformation/providers/no-op-provider';
-import { Provisioned, ResourceContext, ResourceProvider } from '../../local/cloudformation/providers/resource-provider';
+import { Properties, Provisioned, ResourceContext, ResourceProvider } from '../../local/cloudformation/providers/resource-provider';
 import { Template } from '../../local/cloudformation/template';
 
 /**
@@ -10,7 +10,14 @@ import { Template } from '../../local/cloudformation/template';
  * that takes a while and records what it was asked, so order and overlap can be seen.
  */
 
-interface Call { readonly action: string; readonly logicalId: string; readonly physicalId?: string; readonly properties?: Record<string, unknown>; readonly start: number; end?: number }
+interface Call {
+  readonly action: string;
+  readonly logicalId: string;
+  readonly physicalId?: string;
+  readonly properties?: Record<string, unknown>;
+  readonly start: number;
+  end?: number;
+}
 
 /** Takes `Delay` ms (a property) per call; a changed `Name` replaces the resource, as a name property does for many types. */
 class TimedProvider implements ResourceProvider {
@@ -22,7 +29,7 @@ class TimedProvider implements ResourceProvider {
     return { physicalId: `${context.logicalId}-${++this.next}`, attributes: { Arn: `arn:test:${context.logicalId}-${this.next}` } };
   }
 
-  public async update(context: ResourceContext, current: Provisioned, properties: Record<string, unknown>, old: Record<string, unknown>): Promise<Provisioned> {
+  public async update(context: ResourceContext, current: Provisioned, properties: Properties, old: Properties): Promise<Provisioned> {
     await this.record('update', context.logicalId, current.physicalId, properties);
     return properties.Name !== old.Name ? { physicalId: `${context.logicalId}-${++this.next}`, attributes: current.attributes } : current;
   }

@@ -80,7 +80,8 @@ describe('on a CREATE_COMPLETE stack', () => {
     const { StackResources } = await cloudFormation.send(new DescribeStackResourcesCommand({ StackName: 'Topics' }));
     expect(StackResources).toHaveLength(150);
     // A physical id names the stack it belongs to; LogicalResourceId filters.
-    const byPhysicalId = await cloudFormation.send(new DescribeStackResourcesCommand({ PhysicalResourceId: StackResourceDetail!.PhysicalResourceId }));
+    const physicalId = StackResourceDetail!.PhysicalResourceId;
+    const byPhysicalId = await cloudFormation.send(new DescribeStackResourcesCommand({ PhysicalResourceId: physicalId }));
     expect(byPhysicalId.StackResources).toHaveLength(150);
     const filtered = await cloudFormation.send(new DescribeStackResourcesCommand({ StackName: 'Topics', LogicalResourceId: 'Topic7' }));
     expect(filtered.StackResources!.map((r) => r.PhysicalResourceId)).toEqual([StackResourceDetail!.PhysicalResourceId]);

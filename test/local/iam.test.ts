@@ -120,9 +120,12 @@ describe('IAM at each moment, through the stack operations', () => {
 
   test('a policy that takes a role past its inline-policy quota fails with LimitExceeded and rolls the stack back', async () => {
     const huge = Array.from({ length: 200 }, (_, i) => `${arnA.slice(0, -13)}${i}/1700000000000`);
-    const result = await aws.engine.createStack({ stackName: 'TooBig', template: grant(arnA, {
-      Huge: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'Huge', Roles: [{ Ref: 'Role' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'rekognition:*', Resource: huge }] } } },
-    }) });
+    const result = await aws.engine.createStack({
+      stackName: 'TooBig',
+      template: grant(arnA, {
+        Huge: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'Huge', Roles: [{ Ref: 'Role' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'rekognition:*', Resource: huge }] } } },
+      }),
+    });
 
     expect(result.status).toBe('ROLLBACK_COMPLETE');
     const failed = result.events.find((e) => e.resourceStatus === 'CREATE_FAILED');

@@ -1,10 +1,10 @@
 import * as rekognition from 'aws-cdk-lib/aws-rekognition';
+import { eventOf, indexOf, modelArn, modelResourceId, stackOf, statusesOf, teardownCalls } from './stack-test-kit';
 import { LocalCloudFormation } from '../../local/cloudformation/event-player';
 import { logicalIdOf } from '../../local/cloudformation/synthesized-stack';
 import { LocalAws } from '../../local/local-aws';
 import { CustomLabelsModelLifecycle } from '../../src';
 import { MODEL_RESOURCE_TYPE } from '../../src/teardown-contract';
-import { eventOf, indexOf, modelArn, modelResourceId, stackOf, statusesOf, teardownCalls } from './stack-test-kit';
 
 /**
  * `cdk deploy` then `cdk destroy` of stacks synthesized from the construct, played by the local
@@ -83,8 +83,10 @@ test.skip('a forged Delete sent to the function while the stack is CREATE_COMPLE
   const live = aws.stack(stack.stackName)!;
   const functionArn = String(live.resources.get(modelId)!.properties.ServiceToken);
 
-  const player = new LocalCloudFormation({ function: aws.lambda.find(functionArn)!, models: [], template: { Resources: {} } }, aws.lambda, aws.responses);
-  const resource = { logicalId: modelId, type: MODEL_RESOURCE_TYPE, properties: synthesized.template.Resources[modelId].Properties!, serviceTimeoutSeconds: 60 };
+  const teardown = { function: aws.lambda.find(functionArn)!, models: [], template: { Resources: {} } };
+  const player = new LocalCloudFormation(teardown, aws.lambda, aws.responses);
+  const properties = synthesized.template.Resources[modelId].Properties!;
+  const resource = { logicalId: modelId, type: MODEL_RESOURCE_TYPE, properties, serviceTimeoutSeconds: 60 };
   const { event, signature } = player.event(resource, { RequestType: 'Delete', PhysicalResourceId: arn, ResourceProperties: resource.properties });
   const forged = await player.send(resource, { ...event, StackId: live.stackId }, signature);
 

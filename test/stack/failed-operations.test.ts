@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
+import { eventOf, modelArn, modelResourceId, stackOf, statusesOf, teardownCalls } from './stack-test-kit';
 import { logicalIdOf } from '../../local/cloudformation/synthesized-stack';
 import { LocalAws } from '../../local/local-aws';
 import { CustomLabelsModelLifecycle } from '../../src';
-import { eventOf, modelArn, modelResourceId, stackOf, statusesOf, teardownCalls } from './stack-test-kit';
 
 /**
  * Operations that fail: a first deploy that rolls back, an update that rolls back, and a destroy

@@ -1,7 +1,7 @@
 import { CfnParameter, CfnResource } from 'aws-cdk-lib';
+import { eventOf, indexOf, modelArn, modelResourceId, stackOf, statusesOf, teardownCalls } from './stack-test-kit';
 import { LocalAws } from '../../local/local-aws';
 import { CustomLabelsModelLifecycle } from '../../src';
-import { eventOf, indexOf, modelArn, modelResourceId, stackOf, statusesOf, teardownCalls } from './stack-test-kit';
 
 /**
  * Updates that change which model a stack names: a new ARN (literal or through a parameter), a

@@ -1,6 +1,6 @@
+import { modelArn, stackOf } from './stack-test-kit';
 import { LocalAws } from '../../local/local-aws';
 import { CustomLabelsModelLifecycle } from '../../src';
-import { modelArn, stackOf } from './stack-test-kit';
 
 /**
  * The most models one stack can hold: every model adds an inline policy to the one shared role,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import { FunctionNotFoundError, LocalLambdaService } from '../../lambda/local-lambda-service';
 import { CfnResponseEndpoint } from '../response-endpoint';
-import { Provisioned, RequestRefused, ResourceContext, ResourceFailure, ResourceProvider } from './resource-provider';
+import { Properties, Provisioned, RequestRefused, ResourceContext, ResourceFailure, ResourceProvider } from './resource-provider';
 
 /**
  * `Custom::*` and AWS::CloudFormation::CustomResource: the real custom-resource protocol.
@@ -22,8 +22,13 @@ import { Provisioned, RequestRefused, ResourceContext, ResourceFailure, Resource
 
 /** One request sent to a custom resource's function, and its response. */
 export interface CustomResourceRequest {
-  readonly event: Record<string, unknown>;
-  readonly response?: { readonly Status: string; readonly Reason?: string; readonly PhysicalResourceId: string; readonly Data?: Record<string, unknown> };
+  readonly event: Properties;
+  readonly response?: {
+    readonly Status: string;
+    readonly Reason?: string;
+    readonly PhysicalResourceId: string;
+    readonly Data?: Properties;
+  };
 }
 
 export class CustomResourceProvider implements ResourceProvider {
@@ -33,11 +38,11 @@ export class CustomResourceProvider implements ResourceProvider {
 
   constructor(private readonly lambda: LocalLambdaService, private readonly responses: CfnResponseEndpoint) {}
 
-  public async create(context: ResourceContext, properties: Record<string, unknown>): Promise<Provisioned> {
+  public async create(context: ResourceContext, properties: Properties): Promise<Provisioned> {
     return this.send(context, properties, { RequestType: 'Create', ResourceProperties: properties });
   }
 
-  public async update(context: ResourceContext, current: Provisioned, properties: Record<string, unknown>, oldProperties: Record<string, unknown>): Promise<Provisioned> {
+  public async update(context: ResourceContext, current: Provisioned, properties: Properties, oldProperties: Properties): Promise<Provisioned> {
     if (properties.ServiceToken !== oldProperties.ServiceToken) {
       throw new RequestRefused('Modifying service token is not allowed.');
     }
@@ -49,17 +54,17 @@ export class CustomResourceProvider implements ResourceProvider {
     });
   }
 
-  public async delete(context: ResourceContext, physicalId: string, properties: Record<string, unknown>): Promise<void> {
+  public async delete(context: ResourceContext, physicalId: string, properties: Properties): Promise<void> {
     await this.send(context, properties, { RequestType: 'Delete', PhysicalResourceId: physicalId, ResourceProperties: properties });
   }
 
-  private async send(context: ResourceContext, properties: Record<string, unknown>, fields: Record<string, unknown>): Promise<Provisioned> {
+  private async send(context: ResourceContext, properties: Properties, fields: Properties): Promise<Provisioned> {
     const serviceToken = properties.ServiceToken;
     if (typeof serviceToken !== 'string') {
       throw new ResourceFailure('Properties validation failed: required key [ServiceToken] not found');
     }
     const requestId = randomUUID();
-    const event: Record<string, unknown> = {
+    const event: Properties = {
       ServiceToken: serviceToken,
       ResponseURL: this.responses.presignedUrl(requestId).url,
       StackId: context.stackId,
@@ -70,7 +75,7 @@ export class CustomResourceProvider implements ResourceProvider {
       ResourceProperties: cfnStrings(fields.ResourceProperties),
       ...(fields.OldResourceProperties ? { OldResourceProperties: cfnStrings(fields.OldResourceProperties) } : {}),
     };
-    const request: { event: Record<string, unknown>; response?: CustomResourceRequest['response'] } = { event };
+    const request: { event: Properties; response?: CustomResourceRequest['response'] } = { event };
     this.requests.push(request);
     try {
       this.lambda.invokeAsync(serviceToken, event);
@@ -90,7 +95,7 @@ export class CustomResourceProvider implements ResourceProvider {
     if (body.Status !== 'SUCCESS') {
       throw new ResourceFailure(`Received response status [FAILED] from custom resource. Message returned: ${body.Reason ?? ''} (RequestId: ${requestId})`, body.PhysicalResourceId);
     }
-    return { physicalId: body.PhysicalResourceId, attributes: (body.Data as Record<string, unknown> | undefined) ?? {} };
+    return { physicalId: body.PhysicalResourceId, attributes: (body.Data as Properties | undefined) ?? {} };
   }
 }
 

@@ -1,5 +1,5 @@
+import { changed, generatedName, Properties, Provisioned, ResourceContext, ResourceFailure, ResourceProvider } from './resource-provider';
 import { IamError, LocalIam, PolicyDocument } from '../../iam';
-import { changed, generatedName, Provisioned, ResourceContext, ResourceFailure, ResourceProvider } from './resource-provider';
 
 /**
  * AWS::IAM::Role and AWS::IAM::Policy against the local IAM, so that permissions take effect
@@ -12,14 +12,14 @@ import { changed, generatedName, Provisioned, ResourceContext, ResourceFailure, 
 export class RoleProvider implements ResourceProvider {
   constructor(private readonly iam: LocalIam) {}
 
-  public async create(context: ResourceContext, properties: Record<string, unknown>): Promise<Provisioned> {
+  public async create(context: ResourceContext, properties: Properties): Promise<Provisioned> {
     const name = typeof properties.RoleName === 'string' ? properties.RoleName : generatedName(context, 64);
     const { arn } = iamCall(() => this.iam.createRole(name));
     this.putInlinePolicies(name, properties, {});
     return { physicalId: name, attributes: { Arn: arn, RoleId: `AROA${name.length}${name.slice(-8)}` } };
   }
 
-  public async update(context: ResourceContext, current: Provisioned, properties: Record<string, unknown>, oldProperties: Record<string, unknown>): Promise<Provisioned> {
+  public async update(context: ResourceContext, current: Provisioned, properties: Properties, oldProperties: Properties): Promise<Provisioned> {
     // RoleName: "Update requires: Replacement" (the role resource page above).
     if (changed(properties, oldProperties, ['RoleName'])) {
       return this.create(context, properties);
@@ -28,7 +28,7 @@ export class RoleProvider implements ResourceProvider {
     return current;
   }
 
-  public async delete(_context: ResourceContext, physicalId: string, properties: Record<string, unknown>): Promise<void> {
+  public async delete(_context: ResourceContext, physicalId: string, properties: Properties): Promise<void> {
     if (!this.iam.roleExists(physicalId)) {
       return;
     }
@@ -43,7 +43,7 @@ export class RoleProvider implements ResourceProvider {
     this.iam.deleteRole(physicalId);
   }
 
-  private putInlinePolicies(roleName: string, properties: Record<string, unknown>, oldProperties: Record<string, unknown>): void {
+  private putInlinePolicies(roleName: string, properties: Properties, oldProperties: Properties): void {
     const next = inlinePolicies(properties);
     for (const old of inlinePolicies(oldProperties)) {
       if (!next.some((p) => p.PolicyName === old.PolicyName) && this.iam.rolePolicy(roleName, old.PolicyName)) {
@@ -66,15 +66,16 @@ export class RoleProvider implements ResourceProvider {
 export class PolicyProvider implements ResourceProvider {
   constructor(private readonly iam: LocalIam) {}
 
-  public async create(context: ResourceContext, properties: Record<string, unknown>): Promise<Provisioned> {
+  public async create(context: ResourceContext, properties: Properties): Promise<Provisioned> {
     const { name, roles, document } = policyProperties(properties);
     for (const role of roles) {
       iamCall(() => this.iam.putRolePolicy(role, name, document));
     }
-    return { physicalId: generatedName({ ...context, stackName: context.stackName.slice(0, 5), logicalId: context.logicalId.slice(0, 5) }, 24), attributes: { Id: name } };
+    const shortened = { ...context, stackName: context.stackName.slice(0, 5), logicalId: context.logicalId.slice(0, 5) };
+    return { physicalId: generatedName(shortened, 24), attributes: { Id: name } };
   }
 
-  public async update(_context: ResourceContext, current: Provisioned, properties: Record<string, unknown>, oldProperties: Record<string, unknown>): Promise<Provisioned> {
+  public async update(_context: ResourceContext, current: Provisioned, properties: Properties, oldProperties: Properties): Promise<Provisioned> {
     const next = policyProperties(properties);
     const old = policyProperties(oldProperties);
     for (const role of old.roles) {
@@ -88,7 +89,7 @@ export class PolicyProvider implements ResourceProvider {
     return current;
   }
 
-  public async delete(_context: ResourceContext, _physicalId: string, properties: Record<string, unknown>): Promise<void> {
+  public async delete(_context: ResourceContext, _physicalId: string, properties: Properties): Promise<void> {
     const { name, roles } = policyProperties(properties);
     for (const role of roles) {
       // Already gone (the role, or the name deleted by another policy of the same name): nothing to do.
@@ -99,7 +100,7 @@ export class PolicyProvider implements ResourceProvider {
   }
 }
 
-function policyProperties(properties: Record<string, unknown>): { name: string; roles: string[]; document: PolicyDocument } {
+function policyProperties(properties: Properties): { name: string; roles: string[]; document: PolicyDocument } {
   const name = properties.PolicyName;
   const document = properties.PolicyDocument as PolicyDocument | undefined;
   if (typeof name !== 'string' || typeof document !== 'object' || document === null) {
@@ -109,7 +110,7 @@ function policyProperties(properties: Record<string, unknown>): { name: string; 
   return { name, roles, document };
 }
 
-function inlinePolicies(properties: Record<string, unknown>): Array<{ PolicyName: string; PolicyDocument: PolicyDocument }> {
+function inlinePolicies(properties: Properties): Array<{ PolicyName: string; PolicyDocument: PolicyDocument }> {
   return Array.isArray(properties.Policies) ? properties.Policies as Array<{ PolicyName: string; PolicyDocument: PolicyDocument }> : [];
 }
 

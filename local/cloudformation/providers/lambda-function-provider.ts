@@ -1,6 +1,6 @@
+import { changed, generatedName, Properties, Provisioned, ResourceContext, ResourceFailure, ResourceProvider } from './resource-provider';
 import { LocalIam } from '../../iam';
 import { LocalLambdaService } from '../../lambda/local-lambda-service';
-import { changed, generatedName, Provisioned, ResourceContext, ResourceFailure, ResourceProvider } from './resource-provider';
 
 /**
  * AWS::Lambda::Function: registers the function's code asset with the local Lambda service, with
@@ -19,14 +19,14 @@ export class LambdaFunctionProvider implements ResourceProvider {
     private readonly codeDir: (objectKey: string) => string,
   ) {}
 
-  public async create(context: ResourceContext, properties: Record<string, unknown>): Promise<Provisioned> {
+  public async create(context: ResourceContext, properties: Properties): Promise<Provisioned> {
     const name = typeof properties.FunctionName === 'string' ? properties.FunctionName : generatedName(context, 64);
     const arn = `arn:aws:lambda:${context.region}:${context.account}:function:${name}`;
     this.register(arn, properties);
     return { physicalId: name, attributes: { Arn: arn } };
   }
 
-  public async update(context: ResourceContext, current: Provisioned, properties: Record<string, unknown>, oldProperties: Record<string, unknown>): Promise<Provisioned> {
+  public async update(context: ResourceContext, current: Provisioned, properties: Properties, oldProperties: Properties): Promise<Provisioned> {
     if (changed(properties, oldProperties, ['FunctionName'])) {
       return this.create(context, properties);
     }
@@ -38,7 +38,7 @@ export class LambdaFunctionProvider implements ResourceProvider {
     this.lambda.unregister(`arn:aws:lambda:${context.region}:${context.account}:function:${physicalId}`);
   }
 
-  private register(functionArn: string, properties: Record<string, unknown>): void {
+  private register(functionArn: string, properties: Properties): void {
     const code = properties.Code as { S3Key?: string } | undefined;
     if (typeof code?.S3Key !== 'string') {
       throw new ResourceFailure('The local Lambda runs only code assets (Code.S3Key) of the cloud assembly');

@@ -1,4 +1,4 @@
-import { changed, generatedName, Provisioned, ResourceContext, ResourceProvider } from './resource-provider';
+import { changed, generatedName, Properties, Provisioned, ResourceContext, ResourceProvider } from './resource-provider';
 
 /**
  * AWS::Logs::LogGroup: a name held while the resource exists; no logs are stored (the function
@@ -8,13 +8,13 @@ import { changed, generatedName, Provisioned, ResourceContext, ResourceProvider 
 export class LogGroupProvider implements ResourceProvider {
   public readonly logGroups = new Set<string>();
 
-  public async create(context: ResourceContext, properties: Record<string, unknown>): Promise<Provisioned> {
+  public async create(context: ResourceContext, properties: Properties): Promise<Provisioned> {
     const name = typeof properties.LogGroupName === 'string' ? properties.LogGroupName : generatedName(context, 512);
     this.logGroups.add(name);
     return { physicalId: name, attributes: { Arn: `arn:aws:logs:${context.region}:${context.account}:log-group:${name}:*` } };
   }
 
-  public async update(context: ResourceContext, current: Provisioned, properties: Record<string, unknown>, oldProperties: Record<string, unknown>): Promise<Provisioned> {
+  public async update(context: ResourceContext, current: Provisioned, properties: Properties, oldProperties: Properties): Promise<Provisioned> {
     return changed(properties, oldProperties, ['LogGroupName']) ? this.create(context, properties) : current;
   }
 

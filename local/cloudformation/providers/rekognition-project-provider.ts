@@ -1,5 +1,5 @@
+import { changed, Properties, Provisioned, ResourceContext, ResourceFailure, ResourceProvider } from './resource-provider';
 import { RekognitionSimulator, ServiceError } from '../../rekognition';
-import { changed, Provisioned, ResourceContext, ResourceFailure, ResourceProvider } from './resource-provider';
 
 /**
  * AWS::Rekognition::Project in the Rekognition simulator. Ref returns the project name, GetAtt Arn
@@ -12,14 +12,14 @@ export class RekognitionProjectProvider implements ResourceProvider {
 
   constructor(private readonly sim: RekognitionSimulator) {}
 
-  public async create(context: ResourceContext, properties: Record<string, unknown>): Promise<Provisioned> {
+  public async create(context: ResourceContext, properties: Properties): Promise<Provisioned> {
     const name = String(properties.ProjectName);
     const arn = this.sim.createProject(context.region, context.account, name);
     this.arns.set(`${context.region}/${name}`, arn);
     return { physicalId: name, attributes: { Arn: arn } };
   }
 
-  public async update(context: ResourceContext, current: Provisioned, properties: Record<string, unknown>, oldProperties: Record<string, unknown>): Promise<Provisioned> {
+  public async update(context: ResourceContext, current: Provisioned, properties: Properties, oldProperties: Properties): Promise<Provisioned> {
     return changed(properties, oldProperties, ['ProjectName']) ? this.create(context, properties) : current;
   }
 

@@ -5,6 +5,9 @@ import { randomBytes } from 'crypto';
  * resource is in its new state, or rejecting with the reason CloudFormation would show.
  */
 
+/** A resource's resolved properties. */
+export type Properties = Record<string, unknown>;
+
 /** Where a resource lives. */
 export interface ResourceContext {
   readonly stackId: string;
@@ -18,21 +21,23 @@ export interface ResourceContext {
 /** A provisioned resource: its physical id (what Ref returns) and its Fn::GetAtt attributes. */
 export interface Provisioned {
   readonly physicalId: string;
-  readonly attributes: Record<string, unknown>;
+  readonly attributes: Properties;
 }
 
+/** Provisions one resource type for the engine. */
 export interface ResourceProvider {
-  create(context: ResourceContext, properties: Record<string, unknown>): Promise<Provisioned>;
-  /**
-   * Updates the resource to `properties`. Returning another physical id means the resource was
-   * replaced: the engine deletes the old one in the cleanup phase.
-   */
-  update(context: ResourceContext, current: Provisioned, properties: Record<string, unknown>, oldProperties: Record<string, unknown>): Promise<Provisioned>;
-  delete(context: ResourceContext, physicalId: string, properties: Record<string, unknown>): Promise<void>;
   /** Whether a rollback of an update sends the resource an Update back (custom resources) rather than keeping the old one. */
   readonly updatesBackOnRollback?: boolean;
   /** Whether any Fn::GetAtt attribute is answered with a placeholder (types the engine does not model). */
   readonly placeholderAttributes?: boolean;
+
+  create(context: ResourceContext, properties: Properties): Promise<Provisioned>;
+  /**
+   * Updates the resource to `properties`. Returning another physical id means the resource was
+   * replaced: the engine deletes the old one in the cleanup phase.
+   */
+  update(context: ResourceContext, current: Provisioned, properties: Properties, oldProperties: Properties): Promise<Provisioned>;
+  delete(context: ResourceContext, physicalId: string, properties: Properties): Promise<void>;
 }
 
 /**
@@ -62,6 +67,6 @@ export function generatedName(context: ResourceContext, maxLength: number): stri
 }
 
 /** Whether the two property sets differ in any of `names`. */
-export function changed(a: Record<string, unknown>, b: Record<string, unknown>, names: string[]): boolean {
+export function changed(a: Properties, b: Properties, names: string[]): boolean {
   return names.some((n) => JSON.stringify(a[n]) !== JSON.stringify(b[n]));
 }
