@@ -113,8 +113,13 @@ export class LocalAws {
   /** Synthesizes `stack` (made in an app from {@link newApp}) and keeps its assets for the Lambda service. */
   public synthesize(stack: Stack, options: SynthesizeOptions = {}): SynthesizedStack {
     const synthesized = synthesize(stack, options);
-    synthesized.assetDirs.forEach((dir, key) => this.assetDirs.set(key, dir));
+    synthesized.assetDirs.forEach((dir, key) => this.addAsset(key, dir));
     return synthesized;
+  }
+
+  /** Makes `dir` the code of functions whose Code.S3Key is `objectKey` (what {@link synthesize} does for a stack's assets). */
+  public addAsset(objectKey: string, dir: string): void {
+    this.assetDirs.set(objectKey, dir);
   }
 
   /** `cdk deploy`: creates the stack, or updates it if it exists. */
