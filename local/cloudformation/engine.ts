@@ -39,7 +39,8 @@ import { Template, validateTemplate } from './template';
  *   deleted anyway (https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/852);
  *   a second delete retries what failed, and RetainResources (only for a DELETE_FAILED stack)
  *   skips it (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStack.html).
- * - DeletionPolicy Retain and UpdateReplacePolicy Retain skip the Delete (DELETE_SKIPPED)
+ * - DeletionPolicy Retain (on a rollback too) and RetainExceptOnCreate (except on the rollback of
+ *   its creation), and UpdateReplacePolicy Retain skip the Delete (DELETE_SKIPPED)
  *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html,
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html).
  */
@@ -143,7 +144,8 @@ export class CloudFormationEngine extends EventEmitter {
       this.setStackStatus(stack, 'CREATE_COMPLETE');
     } else {
       this.setStackStatus(stack, 'ROLLBACK_IN_PROGRESS', `The following resource(s) failed to create: [${failed.join(', ')}]. Rollback requested by user.`);
-      const deleteFailed = await this.remove(stack, [...stack.resources.values()].map((r) => this.removalOf(r, false)), graph);
+      const removals = [...stack.resources.values()].map((r) => this.removalOf(r, retainedOnDelete(input.template, r.logicalId, true)));
+      const deleteFailed = await this.remove(stack, removals, graph);
       this.pruneDeleted(stack);
       this.setStackStatus(stack, deleteFailed.length === 0 ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED');
     }
@@ -189,7 +191,7 @@ export class CloudFormationEngine extends EventEmitter {
       stack.parameters = parameters;
       this.setStackStatus(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
       const removed = [...stack.resources.values()].filter((r) => !ids.includes(r.logicalId))
-        .map((r) => this.removalOf(r, oldTemplate.Resources[r.logicalId]?.DeletionPolicy === 'Retain'));
+        .map((r) => this.removalOf(r, retainedOnDelete(oldTemplate, r.logicalId, false)));
       const replaced = [...changes.values()].filter((c) => c.after && c.after.physicalId !== c.before.physicalId)
         .map((c) => this.replacedRemoval(stack, c, c.before, oldTemplate.Resources[c.logicalId]?.UpdateReplacePolicy === 'Retain'));
       await this.remove(stack, [...removed, ...replaced], oldGraph);
@@ -202,7 +204,8 @@ export class CloudFormationEngine extends EventEmitter {
     this.setStackStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', `The following resource(s) failed to ${verb}: [${failed.join(', ')}].`);
     const rolledBack = await this.rollBackChanges(stack, [...changes.values()], oldGraph);
     this.setStackStatus(stack, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
-    const createdRemovals = created.filter((id) => stack.resources.has(id)).map((id) => this.removalOf(stack.resources.get(id)!, false));
+    const createdRemovals = created.filter((id) => stack.resources.has(id))
+      .map((id) => this.removalOf(stack.resources.get(id)!, retainedOnDelete(input.template, id, true)));
     await this.remove(stack, [...createdRemovals, ...rolledBack.leftovers], newGraph);
     for (const id of created) stack.resources.delete(id);
     this.setStackStatus(stack, rolledBack.ok ? 'UPDATE_ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_FAILED');
@@ -225,8 +228,8 @@ export class CloudFormationEngine extends EventEmitter {
     }
     const firstEvent = stack.events.length;
     this.setStackStatus(stack, 'DELETE_IN_PROGRESS', 'User Initiated');
-    const removals = [...stack.resources.values()].map((r) => this.removalOf(r,
-      retain.includes(r.logicalId) || stack.template.Resources[r.logicalId]?.DeletionPolicy === 'Retain'));
+    const removals = [...stack.resources.values()]
+      .map((r) => this.removalOf(r, retain.includes(r.logicalId) || retainedOnDelete(stack.template, r.logicalId, false)));
     const failed = await this.remove(stack, removals, DependencyGraph.of(stack.template));
     this.pruneDeleted(stack);
     if (failed.length > 0) {
@@ -505,6 +508,15 @@ export class CloudFormationEngine extends EventEmitter {
   private result(stack: LiveStack, firstEvent: number): OperationResult {
     return { stackId: stack.stackId, stackName: stack.stackName, status: stack.status, events: stack.events.slice(firstEvent) };
   }
+}
+
+/**
+ * Whether the resource's DeletionPolicy keeps it: Retain always; RetainExceptOnCreate except when
+ * a failed create (of the stack, or of the resource in a failed update) is rolled back.
+ */
+function retainedOnDelete(template: Template, logicalId: string, rollingBackCreate: boolean): boolean {
+  const policy = template.Resources[logicalId]?.DeletionPolicy;
+  return policy === 'Retain' || (policy === 'RetainExceptOnCreate' && !rollingBackCreate);
 }
 
 function reasonOf(err: unknown): string {

@@ -225,6 +225,24 @@ describe('update-stack', () => {
   });
 });
 
+test('a rolled-back create keeps DeletionPolicy Retain, and deletes RetainExceptOnCreate; delete-stack keeps both', async () => {
+  const template: Template = {
+    Resources: {
+      Kept: timed({}, { DeletionPolicy: 'Retain' }),
+      KeptAfterCreate: timed({}, { DeletionPolicy: 'RetainExceptOnCreate' }),
+      Failing: timed({ After: { Ref: 'Kept' }, AlsoAfter: { Ref: 'KeptAfterCreate' } }),
+    },
+  };
+  engine.faults.fail('Failing', 'create', { times: 1 });
+  const rolledBack = await engine.createStack({ stackName: 'RetainOnRollback', template });
+  expect(rolledBack.events.filter((e) => e.resourceStatus.startsWith('DELETE_')).map((e) => `${e.logicalResourceId} ${e.resourceStatus}`).sort())
+    .toEqual(['Failing DELETE_COMPLETE', 'Failing DELETE_IN_PROGRESS', 'Kept DELETE_SKIPPED', 'KeptAfterCreate DELETE_COMPLETE', 'KeptAfterCreate DELETE_IN_PROGRESS']);
+
+  await engine.createStack({ stackName: 'RetainOnDelete', template });
+  const deleted = await engine.deleteStack({ stackName: 'RetainOnDelete' });
+  expect(deleted.events.filter((e) => e.resourceStatus === 'DELETE_SKIPPED').map((e) => e.logicalResourceId).sort()).toEqual(['Kept', 'KeptAfterCreate']);
+});
+
 describe('delete-stack', () => {
   test('deletes in reverse dependency order, independent resources at once', async () => {
     await engine.createStack({ stackName: 'Delete', template: chain });

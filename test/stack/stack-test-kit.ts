@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { StackEvent } from '../../local/cloudformation/stack-state';
+import { formatEvents, StackEvent } from '../../local/cloudformation/stack-state';
 import { logicalIdOf } from '../../local/cloudformation/synthesized-stack';
 import { LOCAL_ACCOUNT, LOCAL_ENV, LOCAL_REGION, LocalAws, StackOperationReport } from '../../local/local-aws';
 import { CallRecord } from '../../local/rekognition';
@@ -38,7 +38,7 @@ export function eventOf(report: StackOperationReport, logicalId: string, status:
 export function indexOf(report: StackOperationReport, logicalId: string, status: string): number {
   const index = report.events.findIndex((e) => e.logicalResourceId === logicalId && e.resourceStatus === status);
   if (index < 0) {
-    throw new Error(`no ${status} event for ${logicalId} in:\n${report.events.map((e) => `${e.logicalResourceId} ${e.resourceStatus} ${e.resourceStatusReason ?? ''}`).join('\n')}`);
+    throw new Error(`no ${status} event for ${logicalId} in:\n${formatEvents(report.events)}`);
   }
   return index;
 }
