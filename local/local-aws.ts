@@ -122,10 +122,22 @@ export class LocalAws {
     this.assetDirs.set(objectKey, dir);
   }
 
-  /** `cdk deploy`: creates the stack, or updates it if it exists. */
+  /**
+   * `cdk deploy`: creates the stack, or updates it if it exists. A stack left ROLLBACK_COMPLETE by
+   * a failed create can only be deleted, so it is deleted first, as the CDK CLI does (the report's
+   * events then hold the delete's too).
+   */
   public deploy(stack: SynthesizedStack, options: { parameters?: Record<string, string> } = {}): Promise<StackOperationReport> {
     const input = { stackName: stack.stackName, template: stack.template, parameters: options.parameters };
-    return this.observe(() => this.engine.stack(stack.stackName) ? this.engine.updateStack(input) : this.engine.createStack(input));
+    return this.observe(async () => {
+      const existing = this.engine.stack(stack.stackName);
+      if (existing?.status === 'ROLLBACK_COMPLETE') {
+        const deleted = await this.engine.deleteStack({ stackName: stack.stackName });
+        const created = await this.engine.createStack(input);
+        return { ...created, events: [...deleted.events, ...created.events] };
+      }
+      return existing ? this.engine.updateStack(input) : this.engine.createStack(input);
+    });
   }
 
   /** `cdk destroy` (`aws cloudformation delete-stack`, with `--retain-resources` if given). */
