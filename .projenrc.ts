@@ -27,6 +27,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     '@aws-sdk/client-rekognition@3.1142.0',
     '@aws-sdk/client-lambda@3.1142.0',
+    // Bundled: the handler reads its own stack before a teardown.
     '@aws-sdk/client-cloudformation@3.1142.0',
     '@types/aws-lambda',
     'esbuild',
@@ -109,7 +110,7 @@ const quiet = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', AWS_SDK_JS_
 
 // README's first command: synthesize the example app and tear its model down against the simulator.
 project.addTask('demo', {
-  description: 'Plays cdk deploy and cdk destroy of the example app against a local Rekognition, with the real bundled handler',
+  description: 'Plays cdk deploy and cdk destroy of the example app through a local CloudFormation, Lambda (the real bundled handler), IAM and Rekognition',
   env: quiet,
   steps: [
     { spawn: project.bundler.bundleTask.name },

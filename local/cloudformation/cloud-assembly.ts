@@ -60,16 +60,26 @@ export function deployedTeardown(stack: Stack): DeployedTeardown {
 
 /** The folder of the file asset whose S3 object key is `objectKey`, from the asset manifest. */
 function codeAssetDir(assembly: cx_api.CloudAssembly, artifact: cx_api.CloudFormationStackArtifact, objectKey: string): string {
+  const dir = fileAssetDirs(assembly, artifact).get(objectKey);
+  if (dir === undefined) {
+    throw new Error(`no file asset with object key ${objectKey} in the cloud assembly`);
+  }
+  return dir;
+}
+
+/** The folder of each file asset of the stack, by the S3 object key it is published to. */
+export function fileAssetDirs(assembly: cx_api.CloudAssembly, artifact: cx_api.CloudFormationStackArtifact): Map<string, string> {
+  const dirs = new Map<string, string>();
   for (const dependency of artifact.dependencies) {
     if (!(dependency instanceof cx_api.AssetManifestArtifact)) {
       continue;
     }
     const manifest = JSON.parse(fs.readFileSync(dependency.file, 'utf8'));
     for (const asset of Object.values<any>(manifest.files ?? {})) {
-      if (Object.values<any>(asset.destinations).some((d) => d.objectKey === objectKey)) {
-        return path.join(assembly.directory, asset.source.path);
+      for (const destination of Object.values<any>(asset.destinations)) {
+        dirs.set(destination.objectKey, path.join(assembly.directory, asset.source.path));
       }
     }
   }
-  throw new Error(`no file asset with object key ${objectKey} in the cloud assembly`);
+  return dirs;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'crypto';
 import { DeployedTeardown, TemplateResource } from './cloud-assembly';
+import { cfnStrings } from './providers/custom-resource-provider';
 import { CfnResponseEndpoint, ReceivedResponse } from './response-endpoint';
 import { InvocationResult } from '../lambda/lambda-process';
 import { LocalLambdaService } from '../lambda/local-lambda-service';
@@ -89,15 +90,4 @@ export class LocalCloudFormation {
     const { event, signature } = this.event(resource, fields);
     return this.send(resource, event, signature);
   }
-}
-
-/** CloudFormation hands a custom resource every scalar property as a string. */
-function cfnStrings(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    return value.map(cfnStrings);
-  }
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cfnStrings(v)]));
-  }
-  return value === undefined || value === null ? value : String(value);
 }

@@ -1,10 +1,13 @@
 import { randomBytes } from 'crypto';
-import { createServer, Server } from 'http';
+import * as fs from 'fs';
+import { createServer, Server } from 'https';
 import { AddressInfo } from 'net';
+import { RESPONSE_ENDPOINT_CA_CERT, RESPONSE_ENDPOINT_KEY } from './response-endpoint-certificate';
 
 /**
  * Stands in for the S3 bucket behind CloudFormation's presigned ResponseURLs: hands out
- * presigned-looking URLs and records the PUTs the handler sends to them.
+ * presigned-looking HTTPS URLs and records the PUTs the handler sends to them. It serves HTTPS
+ * with a test-only self-signed certificate, which function processes trust (NODE_EXTRA_CA_CERTS).
  */
 
 /** One response the handler sent. */
@@ -38,7 +41,8 @@ export class CfnResponseEndpoint {
   private readonly waiters = new Map<string, Array<(r: ReceivedResponse) => void>>();
 
   private constructor() {
-    this.server = createServer((req, res) => {
+    const tls = { cert: fs.readFileSync(RESPONSE_ENDPOINT_CA_CERT), key: fs.readFileSync(RESPONSE_ENDPOINT_KEY) };
+    this.server = createServer(tls, (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -75,7 +79,7 @@ export class CfnResponseEndpoint {
       'X-Amz-Credential': `AKIALOCAL/${date.slice(0, 8)}/us-east-1/s3/aws4_request`,
       'X-Amz-Signature': signature,
     });
-    return { url: `http://127.0.0.1:${port}/cloudformation-custom-resource-response/${encodeURIComponent(requestId)}?${query}`, signature };
+    return { url: `https://127.0.0.1:${port}/cloudformation-custom-resource-response/${encodeURIComponent(requestId)}?${query}`, signature };
   }
 
   /** The first response to `requestId`; rejects after `timeoutMs`. */
@@ -101,6 +105,9 @@ export class CfnResponseEndpoint {
   }
 
   public close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'child_process';
+import { RESPONSE_ENDPOINT_CA_CERT } from '../cloudformation/response-endpoint-certificate';
 
 /**
  * Runs one invocation of a bundled function the way Lambda does: a fresh Node.js process with
@@ -17,6 +18,8 @@ export interface DeployedFunction {
   readonly timeoutMs: number;
   /** The function's own environment variables from the template. */
   readonly environment: Record<string, string>;
+  /** The credentials of the function's role. @default - credentials no local IAM knows */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
 /** How one invocation went. */
@@ -76,10 +79,12 @@ export function invokeInProcess(
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
       AWS_LAMBDA_FUNCTION_NAME: fn.functionArn.split(':').pop() ?? '',
-      AWS_ACCESS_KEY_ID: 'AKIALOCALTEST',
-      AWS_SECRET_ACCESS_KEY: 'local-secret',
+      AWS_ACCESS_KEY_ID: fn.credentials?.accessKeyId ?? 'AKIALOCALTEST',
+      AWS_SECRET_ACCESS_KEY: fn.credentials?.secretAccessKey ?? 'local-secret',
       AWS_SESSION_TOKEN: 'local-session',
       LAMBDA_TASK_ROOT: fn.codeDir,
+      // Lambda honours it too: the local ResponseURL is HTTPS with a self-signed certificate.
+      NODE_EXTRA_CA_CERTS: RESPONSE_ENDPOINT_CA_CERT,
       _HANDLER: fn.handler,
       LOCAL_LAMBDA_FUNCTION_ARN: fn.functionArn,
       LOCAL_LAMBDA_BUDGET_MS: String(budgetMs),

@@ -3,6 +3,20 @@ import { AddressInfo } from 'net';
 import { DeployedFunction, invokeInProcess, InvocationResult } from './lambda-process';
 
 /**
+ * Asked at the moment of each Invoke call whether its signer may do `lambda:InvokeFunction` on the
+ * function's ARN; a denial is answered 403 AccessDeniedException. Without one, every signed call is allowed.
+ */
+export type InvokeAuthorizer = (accessKeyId: string, action: string, resource: string) => { allowed: boolean; message?: string };
+
+/** Invoke of a function that does not exist (never created, or deleted). */
+export class FunctionNotFoundError extends Error {
+  public readonly name = 'ResourceNotFoundException';
+  constructor(functionArn: string) {
+    super(`Function not found: ${functionArn}`);
+  }
+}
+
+/**
  * The Lambda service's Invoke API on loopback (what `AWS_ENDPOINT_URL_LAMBDA` points the SDK at):
  * each invocation runs in a fresh process, as on Lambda. Asynchronous ('Event') invocations are
  * answered 202 at once and run in the background.
@@ -34,9 +48,13 @@ export class LocalLambdaService {
   public readonly invocations: Invocation[] = [];
   /** Invoke calls to refuse (with a 500) before accepting again, for failure tests. */
   public refuseNext = 0;
+  /** Decides each Invoke call by its signer (set by environments that model IAM). */
+  public authorizer?: InvokeAuthorizer;
   private readonly server: Server;
+  private readonly functions: DeployedFunction[];
 
-  private constructor(private readonly functions: DeployedFunction[], private readonly options: LocalLambdaServiceOptions) {
+  private constructor(functions: DeployedFunction[], private readonly options: LocalLambdaServiceOptions) {
+    this.functions = [...functions];
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -57,6 +75,11 @@ export class LocalLambdaService {
           res.setHeader('x-amzn-ErrorType', 'ResourceNotFoundException');
           return reply(404, `Function not found: ${name}`);
         }
+        const verdict = this.authorizer?.(/Credential=([^/,\s]+)\//.exec(req.headers.authorization)?.[1] ?? '', 'lambda:InvokeFunction', fn.functionArn);
+        if (verdict && !verdict.allowed) {
+          res.setHeader('x-amzn-ErrorType', 'AccessDeniedException');
+          return reply(403, verdict.message ?? 'not authorized to perform lambda:InvokeFunction');
+        }
         if (this.refuseNext > 0) {
           this.refuseNext--;
           res.setHeader('x-amzn-ErrorType', 'ServiceException');
@@ -72,6 +95,34 @@ export class LocalLambdaService {
 
   public get endpoint(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Makes `fn` invocable (CreateFunction), or replaces its configuration (UpdateFunctionConfiguration/Code). */
+  public register(fn: DeployedFunction): void {
+    this.unregister(fn.functionArn);
+    this.functions.push(fn);
+  }
+
+  /** Deletes the function: later invocations fail with ResourceNotFoundException. Runs under way finish. */
+  public unregister(functionArn: string): void {
+    const index = this.functions.findIndex((f) => f.functionArn === functionArn);
+    if (index >= 0) {
+      this.functions.splice(index, 1);
+    }
+  }
+
+  /** The function with this ARN, if it exists. */
+  public find(functionArn: string): DeployedFunction | undefined {
+    return this.functions.find((f) => f.functionArn === functionArn);
+  }
+
+  /** An asynchronous ('Event') invocation by ARN, as a service (CloudFormation) makes it; throws if the function does not exist. */
+  public invokeAsync(functionArn: string, payload: unknown): Invocation {
+    const fn = this.find(functionArn);
+    if (!fn) {
+      throw new FunctionNotFoundError(functionArn);
+    }
+    return this.invoke(fn, payload, 'Event');
   }
 
   /** Runs `payload` in a fresh process of `fn`, as Lambda would, and records it. */

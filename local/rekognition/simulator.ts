@@ -7,7 +7,7 @@ import { randomUUID } from 'crypto';
 import { EventEmitter } from 'events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
-import { authenticate } from './auth';
+import { authenticate, SigningScope } from './auth';
 import { ServiceError } from './errors';
 import { FaultInjector } from './faults';
 import { DEFAULT_DURATIONS, ModelStore, ModelSwitches } from './models';
@@ -52,6 +52,12 @@ const ALLOWED: Partial<Record<keyof SimulatorOptions, readonly string[]>> = {
   throttleError: ['ThrottlingException', 'ProvisionedThroughputExceededException'],
 };
 
+/**
+ * Asked at the moment of each call whether its signer may do `rekognition:<operation>` on the
+ * named ARN; a denial is answered AccessDeniedException. Without one, every signed call is allowed.
+ */
+export type RequestAuthorizer = (accessKeyId: string, action: string, resource: string) => { allowed: boolean; message?: string };
+
 /** What one operation answered: the output, and the Status in it for the call record. */
 interface Outcome {
   readonly output: object;
@@ -93,7 +99,12 @@ export class RekognitionSimulator extends EventEmitter {
   /** Every call answered so far, in order. */
   readonly calls: CallRecord[] = [];
 
+  /** Decides each call by its signer (set by environments that model IAM). */
+  authorizer?: RequestAuthorizer;
+
   private readonly startedAt = performance.now();
+  /** Projects created through {@link createProject}, by ARN. */
+  private readonly createdProjects = new Map<string, { region: string; name: string }>();
   private readonly store: ModelStore;
   private readonly faults = new FaultInjector();
   private readonly heldResponses = new Set<NodeJS.Timeout>();
@@ -148,6 +159,34 @@ export class RekognitionSimulator extends EventEmitter {
    */
   addModel(arn: string, options: ModelOptions): void {
     this.store.add(arn, options);
+  }
+
+  /**
+   * Creates a project (as CloudFormation's AWS::Rekognition::Project does) and returns its ARN.
+   * Projects are tracked only for {@link deleteProject}: the API calls the handler makes do not read them.
+   */
+  createProject(region: string, account: string, name: string): string {
+    const arn = `arn:aws:rekognition:${region}:${account}:project/${name}/${Date.now()}`;
+    this.createdProjects.set(arn, { region, name });
+    return arn;
+  }
+
+  /** Deletes a project; refused with ResourceInUseException while it has model versions, as DeleteProject is. */
+  deleteProject(arn: string): void {
+    const project = this.createdProjects.get(arn);
+    if (!project) {
+      throw new ServiceError('ResourceNotFoundException', `The project ${arn} does not exist.`);
+    }
+    const versions = this.models().filter((m) => m.region === project.region && m.projectName === project.name);
+    if (versions.length > 0) {
+      throw new ServiceError('ResourceInUseException', `Project ${project.name} has ${versions.length} model version(s); delete them first.`);
+    }
+    this.createdProjects.delete(arn);
+  }
+
+  /** The ARNs of the projects that exist. */
+  projects(): string[] {
+    return [...this.createdProjects.keys()];
   }
 
   /** The model's status, undefined once it is gone (or if it never existed). */
@@ -232,11 +271,16 @@ export class RekognitionSimulator extends EventEmitter {
     let fault: FaultKind | undefined;
     try {
       // The order AWS's front door follows: who is calling, what they call, then the call itself.
-      region = authenticate(req.headers).region;
+      const scope: SigningScope = authenticate(req.headers);
+      region = scope.region;
       if (req.method !== 'POST' || !isOperation(operation) || typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) {
         throw new ServiceError('UnknownOperationException', `Unknown operation: ${String(target ?? '')}`);
       }
       if (bodyError) throw bodyError;
+      const verdict = arn !== undefined ? this.authorizer?.(scope.accessKeyId, `rekognition:${operation}`, arn) : undefined;
+      if (verdict && !verdict.allowed) {
+        throw new ServiceError('AccessDeniedException', verdict.message ?? `not authorized to perform rekognition:${operation}`);
+      }
       const injected = this.faults.check(operation, arn, at);
       if (injected) {
         fault = injected.kind;

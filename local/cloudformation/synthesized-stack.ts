@@ -1,0 +1,50 @@
+import { CfnElement, Stack, cx_api } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { fileAssetDirs } from './cloud-assembly';
+import { Template, validateTemplate } from './template';
+
+/**
+ * What `cdk deploy` hands CloudFormation for one stack: the synthesized template (what users
+ * deploy) and the folders of its file assets (the code the Lambda functions run).
+ */
+export interface SynthesizedStack {
+  readonly stackName: string;
+  readonly template: Template;
+  /** The folder of each file asset, by the S3 object key the template names it with. */
+  readonly assetDirs: ReadonlyMap<string, string>;
+}
+
+/** Options of {@link synthesize}. */
+export interface SynthesizeOptions {
+  /**
+   * Properties to set on resources of the synthesized template, by logical id, over what the
+   * app synthesized (for example `MaxWaitSeconds: 3`, below what the construct allows, so a
+   * test of a wait that runs out takes seconds).
+   */
+  readonly propertyOverrides?: Record<string, Record<string, unknown>>;
+}
+
+/** Synthesizes `stack`'s app (the app's outdir holds the assets) and reads the stack's template. */
+export function synthesize(stack: Stack, options: SynthesizeOptions = {}): SynthesizedStack {
+  const assembly = (stack.node.root as unknown as { synth(): cx_api.CloudAssembly }).synth();
+  const artifact = assembly.getStackArtifact(stack.artifactId);
+  const template = JSON.parse(JSON.stringify(artifact.template)) as Template;
+  validateTemplate(template);
+  for (const [logicalId, properties] of Object.entries(options.propertyOverrides ?? {})) {
+    const resource = template.Resources[logicalId];
+    if (!resource) {
+      throw new Error(`propertyOverrides names ${logicalId}, which is not a resource of ${stack.stackName} (its resources: ${Object.keys(template.Resources).join(', ')})`);
+    }
+    (resource as { Properties?: Record<string, unknown> }).Properties = { ...resource.Properties, ...properties };
+  }
+  return { stackName: stack.stackName, template, assetDirs: fileAssetDirs(assembly, artifact) };
+}
+
+/** The logical id of `construct`'s CloudFormation resource (the construct itself, or its default child). */
+export function logicalIdOf(construct: IConstruct): string {
+  const element = construct instanceof CfnElement ? construct : construct.node.defaultChild;
+  if (!(element instanceof CfnElement)) {
+    throw new Error(`${construct.node.path} has no CloudFormation resource of its own`);
+  }
+  return Stack.of(element).resolve(element.logicalId) as string;
+}
