@@ -70,8 +70,7 @@ test('a project and a model in one stack, destroy: the model is deleted first, t
   expect(aws.sim.projects()).toEqual([]);
 });
 
-// Fails today: the handler tears down on any Delete it receives, without asking CloudFormation whether the stack is deleting the resource (issue 10).
-test.skip('a forged Delete sent to the function while the stack is CREATE_COMPLETE tears nothing down', async () => {
+test('a forged Delete sent to the function while the stack is CREATE_COMPLETE tears nothing down', async () => {
   const arn = modelArn('forged-delete');
   aws.sim.addModel(arn, { status: 'RUNNING', stopDurationMs: 200, deleteDurationMs: 100 });
   let modelId = '';
@@ -96,8 +95,7 @@ test.skip('a forged Delete sent to the function while the stack is CREATE_COMPLE
   expect(aws.stack(stack.stackName)!.status).toBe('CREATE_COMPLETE');
 });
 
-// Fails today: the handler does not ask CloudFormation (DescribeStacks) whether its stack is being deleted before it tears down (issue 10).
-test.skip('with DescribeStacks denied, destroy leaves the model untouched and the delete fails naming the denied permission', async () => {
+test('with DescribeStacks denied, destroy leaves the model untouched and the delete fails naming the denied permission', async () => {
   const arn = modelArn('describe-denied');
   aws.sim.addModel(arn, { status: 'RUNNING', stopDurationMs: 200, deleteDurationMs: 100 });
   let modelId = '';

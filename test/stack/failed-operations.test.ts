@@ -27,8 +27,7 @@ function guardAfter(model: CustomLabelsModelLifecycle): string {
   return logicalIdOf(guard);
 }
 
-// Fails today: the rollback's Delete of the model's resource tears down the model the stack only adopted (issue 10).
-test.skip('a first deploy that fails on another resource rolls back to ROLLBACK_COMPLETE and leaves the adopted RUNNING model untouched', async () => {
+test('a first deploy that fails on another resource rolls back to ROLLBACK_COMPLETE and leaves the adopted RUNNING model untouched', async () => {
   const arn = modelArn('first-deploy-fails');
   running(arn);
   let modelId = '';
@@ -47,8 +46,7 @@ test.skip('a first deploy that fails on another resource rolls back to ROLLBACK_
   expect(teardownCalls(deploy, arn)).toEqual([]);
 });
 
-// Fails today: the rollback cleanup's Delete of the new ARN makes the handler try to tear the new model down (denied only because the grant was rolled back first) (issue 10).
-test.skip('an update that changes the ARN and fails on another resource rolls back to UPDATE_ROLLBACK_COMPLETE, both models untouched', async () => {
+test('an update that changes the ARN and fails on another resource rolls back to UPDATE_ROLLBACK_COMPLETE, both models untouched', async () => {
   const [oldArn, newArn] = [modelArn('update-fails-old'), modelArn('update-fails-new')];
   running(oldArn);
   running(newArn);
@@ -113,8 +111,7 @@ describe('destroy while the model trains longer than maxWait', () => {
   });
 });
 
-// Fails today: the reason advises deleting the stack again, which cannot work once the function is gone (#852); it names neither --retain-resources nor the aws rekognition commands (issue 10).
-test.skip('a destroy that runs out of maxWait advises --retain-resources with the logical id, and the aws rekognition commands', async () => {
+test('a destroy that runs out of maxWait advises --retain-resources with the logical id, and the aws rekognition commands', async () => {
   const arn = modelArn('advice');
   aws.sim.addModel(arn, { status: 'TRAINING_IN_PROGRESS', trainingDurationMs: 3_600_000 });
   let modelId = '';

@@ -19,8 +19,7 @@ afterAll(() => aws.close());
 
 const running = (arn: string) => aws.sim.addModel(arn, { status: 'RUNNING', stopDurationMs: 200, deleteDurationMs: 100 });
 
-// Fails today: the old model's grant is updated away before its cleanup Delete, so the old model is never deleted (issue 10).
-test.skip('a new literal projectVersionArn: UPDATE_COMPLETE, the old model deleted in the cleanup, the new one untouched', async () => {
+test('a new literal projectVersionArn: UPDATE_COMPLETE, the old model deleted in the cleanup, the new one untouched', async () => {
   const [oldArn, newArn] = [modelArn('literal-old'), modelArn('literal-new')];
   running(oldArn);
   running(newArn);
@@ -42,8 +41,7 @@ test.skip('a new literal projectVersionArn: UPDATE_COMPLETE, the old model delet
   expect(teardownCalls(update, newArn)).toEqual([]);
 });
 
-// Fails today: the handler accepts a token ARN's change as a replacement instead of refusing it (issue 10).
-test.skip('a new ARN through a CfnParameter: the Update is refused with how to replace the model, the stack rolls back, both models untouched', async () => {
+test('a new ARN through a CfnParameter: the Update is refused with how to replace the model, the stack rolls back, both models untouched', async () => {
   const [oldArn, newArn] = [modelArn('parameter-old'), modelArn('parameter-new')];
   running(oldArn);
   running(newArn);
@@ -64,8 +62,7 @@ test.skip('a new ARN through a CfnParameter: the Update is refused with how to r
   expect([...teardownCalls(update, oldArn), ...teardownCalls(update, newArn)]).toEqual([]);
 });
 
-// Fails today: the old resource's cleanup Delete tears down the model the new resource has just adopted (issue 10).
-test.skip('a renamed construct with the same ARN: UPDATE_COMPLETE, the old resource deleted in the cleanup, the model untouched', async () => {
+test('a renamed construct with the same ARN: UPDATE_COMPLETE, the old resource deleted in the cleanup, the model untouched', async () => {
   const arn = modelArn('renamed');
   running(arn);
   const ids: string[] = [];
@@ -106,8 +103,7 @@ test('a removed construct: UPDATE_COMPLETE, the model deleted in the cleanup', a
   expect([...aws.stack('Removed')!.resources.keys()]).toEqual(expect.arrayContaining(['Topic']));
 });
 
-// Fails today: the construct does not check that two constructs of a stack name the same model (issue 10).
-test.skip('two constructs naming the same literal ARN in one stack: synth throws', () => {
+test('two constructs naming the same literal ARN in one stack: synth throws', () => {
   const arn = modelArn('twice-literal');
   expect(() => aws.synthesize(stackOf(aws, 'TwiceLiteral', (s) => {
     new CustomLabelsModelLifecycle(s, 'First', { projectVersionArn: arn });
@@ -115,8 +111,7 @@ test.skip('two constructs naming the same literal ARN in one stack: synth throws
   }))).toThrow(arn);
 });
 
-// Fails today: removing one of two resources that name the same model tears the model down under the other (issue 10).
-test.skip('two constructs naming the same ARN through two parameters: removing one leaves the model; destroy deletes it', async () => {
+test('two constructs naming the same ARN through two parameters: removing one leaves the model; destroy deletes it', async () => {
   const arn = modelArn('twice-parameter');
   running(arn);
   const deploy = (both: boolean) => aws.deploy(aws.synthesize(stackOf(aws, 'TwiceParameter', (s) => {
