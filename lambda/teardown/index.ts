@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { putResponse, responseBody } from './cfn-response';
 import { Decision, decide, Handoff, LifecycleEvent, Response } from './event-decision';
+import { emitTeardownMetrics } from './metrics';
 import { rekognitionModelApi } from './rekognition-model-api';
 import { DEFAULT_PACING } from './schedule';
 import { invokeSelf } from './self-invoke';
@@ -19,6 +20,7 @@ const log = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry
 
 /** Answers one CloudFormation event (or hand-off), never throwing. */
 export async function handler(event: LifecycleEvent, context: Context): Promise<void> {
+  const runStartedAt = Date.now();
   log({
     message: 'event',
     requestType: event.RequestType,
@@ -34,6 +36,7 @@ export async function handler(event: LifecycleEvent, context: Context): Promise<
   if (!response) {
     return;
   }
+  emitTeardownMetrics(event, response, runStartedAt);
   const body = responseBody(event, response.status, response.physicalResourceId, response.reason);
   try {
     await putResponse(event.ResponseURL, body, sleep);
