@@ -34,7 +34,7 @@ export class E2EEnvironment {
   static async start(options: E2EOptions): Promise<E2EEnvironment> {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'teardown-e2e-'));
     const stack = new Stack(new App({ outdir }), 'TeardownE2E', { env: { account: ACCOUNT, region: STACK_REGION } });
-    options.models.forEach((props, i) => new CustomLabelsModelLifecycle(stack, `Model${i}`, props));
+    const constructs = options.models.map((props, i) => new CustomLabelsModelLifecycle(stack, `Model${i}`, props));
     const deployed = deployedTeardown(stack);
 
     const sim = await RekognitionSimulator.start(options.simulator);
@@ -43,7 +43,7 @@ export class E2EEnvironment {
       budgetMs: options.runBudgetMs,
       environment: { AWS_ENDPOINT_URL_REKOGNITION: sim.endpoint },
     });
-    return new E2EEnvironment(outdir, deployed, sim, responses, lambda);
+    return new E2EEnvironment(outdir, deployed, sim, responses, lambda, constructs);
   }
 
   public readonly cloudFormation: LocalCloudFormation;
@@ -54,6 +54,8 @@ export class E2EEnvironment {
     public readonly sim: RekognitionSimulator,
     public readonly responses: CfnResponseEndpoint,
     public readonly lambda: LocalLambdaService,
+    /** The constructs of the stack, one per model, in the order given. */
+    public readonly constructs: CustomLabelsModelLifecycle[],
   ) {
     this.cloudFormation = new LocalCloudFormation(deployed, lambda, responses);
   }

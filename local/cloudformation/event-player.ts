@@ -31,7 +31,7 @@ export class LocalCloudFormation {
     private readonly responses: CfnResponseEndpoint,
   ) {
     const [, , , region, account] = deployed.function.functionArn.split(':');
-    this.stackId = `arn:aws:cloudformation:${region}:${account}:stack/local/${randomUUID()}`;
+    this.stackId = `arn:aws:cloudformation:${region}:${account}:stack/${deployed.stackName}/${randomUUID()}`;
   }
 
   public create(resource: TemplateResource, properties = resource.properties): Promise<PlayedRequest> {
