@@ -35,6 +35,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-runner@^2.197.10',
     // The newest on the registry here; its peer range (aws-cdk-lib ^2.245.0) admits 2.257.
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    // The CDK command line users run; test/repo/cdk-synth.test.ts runs `cdk synth` in examples/ with it.
+    'aws-cdk@2.1148.1',
   ],
 
   publishToPypi: {
