@@ -146,7 +146,7 @@ export class CustomLabelsModelLifecycle extends Construct {
    * watches. Names: `TeardownFailures`, `Teardowns` (counts) and `TeardownDuration` (milliseconds).
    *
    * @param metricName the metric's name: `TeardownFailures`, `Teardowns` or `TeardownDuration`
-   * @param props options that override the defaults (statistic, period, label...)
+   * @param props options that override the defaults (statistic, period, label...); by default, the sum over 5 minutes
    * @default - sum over 5 minutes
    */
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -167,7 +167,7 @@ export class CustomLabelsModelLifecycle extends Construct {
    * run of the function is not an answer. It counts failures CloudFormation ignores too: those of
    * an update's cleanup phase, when a model is removed from the stack or replaced.
    *
-   * @param props options that override the defaults
+   * @param props options that override the defaults; by default, the sum over 5 minutes
    * @default - sum over 5 minutes
    */
   public metricTeardownFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -178,7 +178,7 @@ export class CustomLabelsModelLifecycle extends Construct {
    * Completed teardowns of this stack's models: the model is gone (`DELETE`) or not running
    * (`STOP`). 1 per successful answer to a delete, 0 per failed one.
    *
-   * @param props options that override the defaults
+   * @param props options that override the defaults; by default, the sum over 5 minutes
    * @default - sum over 5 minutes
    */
   public metricTeardowns(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -189,7 +189,7 @@ export class CustomLabelsModelLifecycle extends Construct {
    * How long the completed teardowns of this stack's models took, in milliseconds: from
    * CloudFormation's delete request to the successful answer, across every run of the function.
    *
-   * @param props options that override the defaults
+   * @param props options that override the defaults; by default, the average over 5 minutes
    * @default - average over 5 minutes
    */
   public metricTeardownDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
