@@ -39,7 +39,8 @@ describe('metric methods', () => {
 
   test('the names come from the contract the handler writes them with', () => {
     const m = model();
-    expect([m.metricTeardownFailures(), m.metricTeardowns(), m.metricTeardownDuration()].map((x) => [x.namespace, x.metricName, Object.keys(x.dimensions ?? {})]))
+    const metrics = [m.metricTeardownFailures(), m.metricTeardowns(), m.metricTeardownDuration()];
+    expect(metrics.map((x) => [x.namespace, x.metricName, Object.keys(x.dimensions ?? {})]))
       .toEqual([TEARDOWN_METRICS.failures, TEARDOWN_METRICS.teardowns, TEARDOWN_METRICS.duration]
         .map((name) => [TEARDOWN_METRICS.namespace, name, [TEARDOWN_METRICS.stackNameDimension]]));
   });

@@ -63,5 +63,5 @@ test('`cdk synth` with a model version ARN of the wrong form fails, naming the p
   const { status, stderr } = cdkSynth(['-c', 'projectName=birds', '-c', 'projectVersionArn=arn:aws:rekognition:us-east-1:123456789012:project/birds']);
 
   expect(status).not.toBe(0);
-  expect(stderr).toContain("projectVersionArn must be a Rekognition Custom Labels model version ARN of the form");
+  expect(stderr).toContain('projectVersionArn must be a Rekognition Custom Labels model version ARN of the form');
 });
