@@ -64,15 +64,22 @@ export function teardownMetrics(
   };
 }
 
-/** Writes the metrics of the answer to `event`, if it has any, as one line on stdout. */
+/**
+ * Writes the metrics of the answer to `event`, if it has any, as one line on stdout. Never throws:
+ * the answer to CloudFormation matters more than its metric.
+ */
 export function emitTeardownMetrics(
   event: LifecycleEvent,
   response: Response,
   runStartedAt: number,
   write: (line: string) => void = (line) => process.stdout.write(line),
 ): void {
-  const document = teardownMetrics(event, response, runStartedAt, Date.now());
-  if (document) {
-    write(`${JSON.stringify(document)}\n`);
+  try {
+    const document = teardownMetrics(event, response, runStartedAt, Date.now());
+    if (document) {
+      write(`${JSON.stringify(document)}\n`);
+    }
+  } catch (err) {
+    console.log(JSON.stringify({ message: 'metrics not written', error: String((err as Error)?.message ?? err).slice(0, 200) }));
   }
 }

@@ -104,6 +104,18 @@ describe('emitTeardownMetrics', () => {
     expect(JSON.parse(lines[0])).toMatchObject({ TeardownFailures: 1, StackName: 'Birds-prod' });
   });
 
+  test('never throws: a failed write is logged, and the answer goes on', () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      expect(() => emitTeardownMetrics(event('Delete'), failure, NOW, () => {
+        throw new Error('EPIPE: broken pipe, write');
+      })).not.toThrow();
+      expect(log.mock.calls.map(([line]) => JSON.parse(line))).toEqual([{ message: 'metrics not written', error: 'EPIPE: broken pipe, write' }]);
+    } finally {
+      log.mockRestore();
+    }
+  });
+
   test('writes nothing for an answer that is no teardown\'s', () => {
     const lines: string[] = [];
     emitTeardownMetrics(event('Create'), success, NOW, (line) => lines.push(line));
