@@ -37,6 +37,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-runner@^2.197.10',
     // The newest on the registry here; its peer range (aws-cdk-lib ^2.245.0) admits 2.257.
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    // The CDK command line users run; test/repo/cdk-synth.test.ts runs `cdk synth` in examples/ with it.
+    'aws-cdk@2.1148.1',
   ],
 
   publishToPypi: {
@@ -193,6 +195,22 @@ project.addTask('benchmark', {
   steps: [
     { spawn: project.bundler.bundleTask.name },
     { exec: 'ts-node --transpile-only --project benchmarks/tsconfig.json benchmarks/run-all.ts', receiveArgs: true },
+  ],
+});
+
+// AWS's CloudFormation linter on every template we synthesize: the integration test app, the example
+// app and a stack of several models (test/lint/models.app.ts). Zero findings, except these, each
+// with its reason. cfn-lint is on CI's machine; elsewhere `pip install cfn-lint`.
+const cfnLintIgnored: Record<string, string> = {
+  W3005: 'lambda.Function adds a DependsOn on its role, which its Role GetAtt already enforces (aws-cdk-lib, not this construct)',
+};
+project.addTask('cfn-lint', {
+  description: 'Synthesizes the integration test app, the example app and a stack of several models, and runs cfn-lint on every template',
+  env: quiet,
+  steps: [
+    { spawn: project.bundler.bundleTask.name },
+    ...Object.entries(cfnLintIgnored).map(([rule, reason]) => ({ say: `cfn-lint ignores ${rule}: ${reason}` })),
+    { exec: `ts-node --transpile-only --project test/tsconfig.json test/lint/cfn-lint.ts cdk.out/cfn-lint -- --ignore-checks ${Object.keys(cfnLintIgnored).join(' ')}` },
   ],
 });
 

@@ -5,6 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { CustomLabelsModelLifecycle, CustomLabelsModelLifecycleProps } from '../src';
 import { deployedTeardown, DeployedTeardown, TemplateResource } from './cloudformation/cloud-assembly';
 import { LocalCloudFormation } from './cloudformation/event-player';
+import { CloudFormationQueryApi } from './cloudformation/query-api';
 import { CfnResponseEndpoint } from './cloudformation/response-endpoint';
 import { LocalLambdaService } from './lambda/local-lambda-service';
 import { RekognitionSimulator, SimulatorOptions } from './rekognition';
@@ -34,19 +35,23 @@ export class E2EEnvironment {
   static async start(options: E2EOptions): Promise<E2EEnvironment> {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'teardown-e2e-'));
     const stack = new Stack(new App({ outdir }), 'TeardownE2E', { env: { account: ACCOUNT, region: STACK_REGION } });
-    options.models.forEach((props, i) => new CustomLabelsModelLifecycle(stack, `Model${i}`, props));
+    const constructs = options.models.map((props, i) => new CustomLabelsModelLifecycle(stack, `Model${i}`, props));
     const deployed = deployedTeardown(stack);
 
     const sim = await RekognitionSimulator.start(options.simulator);
     const responses = await CfnResponseEndpoint.start();
-    const lambda = await LocalLambdaService.start([deployed.function], {
-      budgetMs: options.runBudgetMs,
-      environment: { AWS_ENDPOINT_URL_REKOGNITION: sim.endpoint },
-    });
-    return new E2EEnvironment(outdir, deployed, sim, responses, lambda);
+    const environment: Record<string, string> = { AWS_ENDPOINT_URL_REKOGNITION: sim.endpoint };
+    const lambda = await LocalLambdaService.start([deployed.function], { budgetMs: options.runBudgetMs, environment });
+    const env = new E2EEnvironment(outdir, deployed, sim, responses, lambda, constructs);
+    env.stackApi = await CloudFormationQueryApi.start(env.cloudFormation);
+    // The function reads its stack as the player shows it (IAM is not played here: see LocalAws).
+    environment.AWS_ENDPOINT_URL_CLOUDFORMATION = env.stackApi.endpoint;
+    return env;
   }
 
   public readonly cloudFormation: LocalCloudFormation;
+  /** DescribeStacks and ListStackResources of the player's stack. */
+  public stackApi!: CloudFormationQueryApi;
 
   private constructor(
     private readonly outdir: string,
@@ -54,6 +59,8 @@ export class E2EEnvironment {
     public readonly sim: RekognitionSimulator,
     public readonly responses: CfnResponseEndpoint,
     public readonly lambda: LocalLambdaService,
+    /** The constructs of the stack, one per model, in the order given. */
+    public readonly constructs: CustomLabelsModelLifecycle[],
   ) {
     this.cloudFormation = new LocalCloudFormation(deployed, lambda, responses);
   }
@@ -75,7 +82,7 @@ export class E2EEnvironment {
 
   public async close(): Promise<void> {
     await this.lambda.idle();
-    await Promise.all([this.sim.close(), this.responses.close(), this.lambda.close()]);
+    await Promise.all([this.sim.close(), this.responses.close(), this.lambda.close(), this.stackApi.close()]);
     fs.rmSync(this.outdir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { CustomResource, Duration, Lazy, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -12,6 +13,7 @@ import {
   ModelResourceProperties,
   parseProjectVersionArn,
   PROJECT_VERSION_ARN_FORM,
+  TEARDOWN_METRICS,
 } from './teardown-contract';
 import { TeardownProvider } from './teardown-provider';
 
@@ -169,6 +171,64 @@ export class CustomLabelsModelLifecycle extends Construct {
     }
     this.resource.applyRemovalPolicy(policy);
   }
+
+  /**
+   * A metric of the teardowns of this stack's models, as the teardown function reports them.
+   *
+   * Its one dimension is the stack's name, so it counts the teardowns of every model of the stack,
+   * also of models already removed from it: an alarm on it outlives the model whose teardown it
+   * watches. Names: `TeardownFailures`, `Teardowns` (counts) and `TeardownDuration` (milliseconds).
+   *
+   * @param metricName the metric's name: `TeardownFailures`, `Teardowns` or `TeardownDuration`
+   * @param props options that override the defaults (statistic, period, label...); by default, the sum over 5 minutes
+   * @default - sum over 5 minutes
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    validateMetricName(metricName);
+    return new cloudwatch.Metric({
+      namespace: TEARDOWN_METRICS.namespace,
+      metricName,
+      dimensionsMap: { [TEARDOWN_METRICS.stackNameDimension]: Stack.of(this).stackName },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+      ...props,
+    }).attachTo(this);
+  }
+
+  /**
+   * Deletes of this stack's models that the teardown answered FAILED: the model may still be
+   * running and billing. 1 per failed answer, 0 per successful one; a wait handed on to a fresh
+   * run of the function is not an answer. It counts failures CloudFormation ignores too: those of
+   * an update's cleanup phase, when a model is removed from the stack or replaced.
+   *
+   * @param props options that override the defaults; by default, the sum over 5 minutes
+   * @default - sum over 5 minutes
+   */
+  public metricTeardownFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(TEARDOWN_METRICS.failures, props);
+  }
+
+  /**
+   * Completed teardowns of this stack's models: the model is gone (`DELETE`) or not running
+   * (`STOP`). 1 per successful answer to a delete, 0 per failed one.
+   *
+   * @param props options that override the defaults; by default, the sum over 5 minutes
+   * @default - sum over 5 minutes
+   */
+  public metricTeardowns(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(TEARDOWN_METRICS.teardowns, props);
+  }
+
+  /**
+   * How long the completed teardowns of this stack's models took, in milliseconds: from
+   * CloudFormation's delete request to the successful answer, across every run of the function.
+   *
+   * @param props options that override the defaults; by default, the average over 5 minutes
+   * @default - average over 5 minutes
+   */
+  public metricTeardownDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(TEARDOWN_METRICS.duration, { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
 }
 
 /** A short key of a literal ARN, for ids that must change with it; empty for a token. */
@@ -185,6 +245,15 @@ function validateSameAccount(scope: Construct, arn: string): void {
   }
   if (parts && !Token.isUnresolved(stack.partition) && parts.partition !== stack.partition) {
     throw new Error(`projectVersionArn must name a model in the stack's partition ${stack.partition}; got partition ${parts.partition} in '${arn}'.`);
+  }
+
+}
+
+const METRIC_NAMES: readonly string[] = [TEARDOWN_METRICS.failures, TEARDOWN_METRICS.teardowns, TEARDOWN_METRICS.duration];
+
+function validateMetricName(metricName: string): void {
+  if (!Token.isUnresolved(metricName) && !METRIC_NAMES.includes(metricName)) {
+    throw new Error(`metricName must be one of ${METRIC_NAMES.join(', ')} (the metrics the teardown function reports); got '${metricName}'.`);
   }
 }
 

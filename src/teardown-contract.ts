@@ -80,3 +80,30 @@ export function parseProjectVersionArn(value: unknown): ProjectVersionArnParts |
   const [, partition, region, account, projectName, versionName] = match;
   return { partition, region, account, projectName, versionName };
 }
+
+/**
+ * The teardown's CloudWatch metrics: the handler writes them into its log in CloudWatch's
+ * embedded metric format, and the construct's `metric*()` methods read them. Names are a
+ * permanent contract with users' alarms: never rename them.
+ */
+export const TEARDOWN_METRICS = {
+  /** The CloudWatch namespace of every teardown metric. */
+  namespace: 'RekognitionCustomLabelsModelLifecycle',
+  /** Deletes answered FAILED (1 per failed answer, 0 per successful one). */
+  failures: 'TeardownFailures',
+  /** Deletes answered SUCCESS after the model was torn down (1 per teardown, 0 per failed one). */
+  teardowns: 'Teardowns',
+  /** Milliseconds from CloudFormation's delete request to the successful answer, across hand-offs. */
+  duration: 'TeardownDuration',
+  /** The dimension: the name of the stack the model's resource belongs to. */
+  stackNameDimension: 'StackName',
+} as const;
+
+/** The stack name in a CloudFormation stack id (`arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>`); undefined when it is none. */
+export function stackNameOfStackId(stackId: unknown): string | undefined {
+  if (typeof stackId !== 'string') {
+    return undefined;
+  }
+  const match = /^arn:[a-z\d-]+:cloudformation:[a-z\d-]+:\d{12}:stack\/([A-Za-z][A-Za-z0-9-]{0,127})\/.+$/.exec(stackId);
+  return match?.[1];
+}

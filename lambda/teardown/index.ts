@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { PUT_RESPONSE_MAX_MS, putResponse, responseBody } from './cfn-response';
 import { Decision, decide, Handoff, Response, TeardownEvent } from './event-decision';
+import { emitTeardownMetrics } from './metrics';
 import { rekognitionModelApi } from './rekognition-model-api';
 import { DEFAULT_PACING } from './schedule';
 import { INVOKE_SELF_MAX_MS, invokeSelf } from './self-invoke';
@@ -21,6 +22,7 @@ const log = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry
 
 /** Answers one CloudFormation event (or hand-off), never throwing. */
 export async function handler(event: TeardownEvent, context: Context): Promise<void> {
+  const runStartedAt = Date.now();
   log({
     message: 'event',
     requestType: event.RequestType,
@@ -36,6 +38,7 @@ export async function handler(event: TeardownEvent, context: Context): Promise<v
   if (!response) {
     return;
   }
+  emitTeardownMetrics(event, response, runStartedAt);
   const body = responseBody(event, response.status, response.physicalResourceId, response.reason);
   try {
     await putResponse(event.ResponseURL, body, sleep);

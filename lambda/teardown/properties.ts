@@ -4,9 +4,14 @@ import {
   ModelResourceProperties,
   parseProjectVersionArn,
   PROJECT_VERSION_ARN_FORM,
+  stackNameOfStackId,
   TEARDOWN_ACTIONS,
+  TEARDOWN_METRICS,
   TeardownActionName,
 } from '../../src/teardown-contract';
+
+/** The metrics' namespace, names and dimension, and the stack name in a stack id, as the construct reads them. */
+export { TEARDOWN_METRICS, stackNameOfStackId };
 
 /**
  * Reads the custom resource's properties and physical id through the contract shared with the

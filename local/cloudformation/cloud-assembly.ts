@@ -20,6 +20,8 @@ export interface TemplateResource {
 
 /** The teardown as deployed from one stack. */
 export interface DeployedTeardown {
+  /** The stack's name, as CloudFormation's stack id carries it. */
+  readonly stackName: string;
   readonly function: DeployedFunction;
   readonly models: TemplateResource[];
   readonly template: { Resources: Record<string, { Type: string; Properties?: any; DependsOn?: string[] }> };
@@ -46,6 +48,7 @@ export function deployedTeardown(stack: Stack): DeployedTeardown {
     });
 
   return {
+    stackName: stack.stackName,
     template,
     models,
     function: {

@@ -16,6 +16,9 @@ import { LiveStack, StackResource } from './stack-state';
  * `cloudformation:<Action>` on the stack's ARN by the signer's policies.
  */
 
+/** The stacks the API answers for: the engine's, or a single-event player's. */
+export type StackDirectory = Pick<CloudFormationEngine, 'stack' | 'allStacks'>;
+
 /** Decides a call by its signer. */
 export type QueryAuthorizer = (accessKeyId: string, action: string, resource: string) => { allowed: boolean; message?: string };
 
@@ -24,7 +27,7 @@ const PAGE_SIZE = 100;
 
 export class CloudFormationQueryApi {
   /** Starts the API on a free port of 127.0.0.1. */
-  static async start(engine: CloudFormationEngine, authorizer?: QueryAuthorizer): Promise<CloudFormationQueryApi> {
+  static async start(engine: StackDirectory, authorizer?: QueryAuthorizer): Promise<CloudFormationQueryApi> {
     const api = new CloudFormationQueryApi(engine, authorizer);
     await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
     return api;
@@ -34,7 +37,7 @@ export class CloudFormationQueryApi {
   public readonly calls: Array<{ readonly action: string; readonly accessKeyId: string; readonly error?: string }> = [];
   private readonly server: Server;
 
-  private constructor(private readonly engine: CloudFormationEngine, private readonly authorizer?: QueryAuthorizer) {
+  private constructor(private readonly engine: StackDirectory, private readonly authorizer?: QueryAuthorizer) {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err) => this.sendError(res, new CloudFormationError('InternalFailure', String(err), 500)));
     });

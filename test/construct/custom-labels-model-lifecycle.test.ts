@@ -1,5 +1,6 @@
 import { App, CfnParameter, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rekognition from 'aws-cdk-lib/aws-rekognition';
 import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
 import { HANDLER_POLICY_RESERVED_CHARS, ROLE_INLINE_POLICIES_MAX_CHARS, TOKEN_ARN_ASSUMED_CHARS } from '../../src/teardown-provider';
@@ -70,7 +71,7 @@ describe('resources', () => {
     new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn('v1') });
     const template = Template.fromStack(s);
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x',
+      Runtime: lambda.determineLatestNodeRuntime(s).name,
       Handler: 'index.handler',
       Timeout: 900,
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('LogGroup') }, LogFormat: 'JSON' },

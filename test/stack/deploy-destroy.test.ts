@@ -82,7 +82,7 @@ test('a forged Delete sent to the function while the stack is CREATE_COMPLETE te
   const live = aws.stack(stack.stackName)!;
   const functionArn = String(live.resources.get(modelId)!.properties.ServiceToken);
 
-  const teardown = { function: aws.lambda.find(functionArn)!, models: [], template: { Resources: {} } };
+  const teardown = { stackName: stack.stackName, function: aws.lambda.find(functionArn)!, models: [], template: { Resources: {} } };
   const player = new LocalCloudFormation(teardown, aws.lambda, aws.responses);
   const properties = synthesized.template.Resources[modelId].Properties!;
   const resource = { logicalId: modelId, type: MODEL_RESOURCE_TYPE, properties, serviceTimeoutSeconds: 60 };

@@ -1,0 +1,85 @@
+import { TeardownEvent, requestSentAt, Response } from './event-decision';
+import { readModelVersion, stackNameOfStackId, TEARDOWN_METRICS } from './properties';
+
+/**
+ * The teardown's CloudWatch metrics, written as one log line in CloudWatch's embedded metric
+ * format (EMF) per answer to a Delete: CloudWatch Logs turns it into metrics, with no extra
+ * resource, permission or API call.
+ *
+ * The line goes straight to stdout, not through `console.log`: with the function's JSON log
+ * format, Lambda's Node.js runtime wraps every console line in its own JSON object (timestamp,
+ * level, requestId, message), and CloudWatch would find no `_aws` key at the top of it. This is
+ * what aws-embedded-metrics-node does for the same reason (awslabs/aws-embedded-metrics-node#158).
+ */
+
+/** The dimension value when the event carries no stack id CloudFormation would send (never from CloudFormation). */
+export const UNKNOWN_STACK = 'UNKNOWN';
+
+/**
+ * The EMF document for the answer to `event`, or undefined when the answer is no teardown's:
+ * Create and Update touch no model, and a Delete of a resource that never adopted a model tears
+ * nothing down. A FAILED answer to a Delete always counts, whatever the cause. Called only for
+ * answers, never for a hand-off to a fresh run.
+ */
+export function teardownMetrics(
+  event: TeardownEvent,
+  response: Response,
+  runStartedAt: number,
+  now: number,
+): Record<string, unknown> | undefined {
+  if (event.RequestType !== 'Delete') {
+    return undefined;
+  }
+  const failed = response.status === 'FAILED';
+  if (!failed && !readModelVersion(event.PhysicalResourceId)) {
+    return undefined;
+  }
+  const waitStartedAt = event.TeardownHandoff?.waitStartedAt ?? requestSentAt(event.ResponseURL, runStartedAt);
+  const metrics: Array<{ Name: string; Unit: string }> = [
+    { Name: TEARDOWN_METRICS.failures, Unit: 'Count' },
+    { Name: TEARDOWN_METRICS.teardowns, Unit: 'Count' },
+  ];
+  const values: Record<string, number> = {
+    [TEARDOWN_METRICS.failures]: failed ? 1 : 0,
+    [TEARDOWN_METRICS.teardowns]: failed ? 0 : 1,
+  };
+  if (!failed) {
+    metrics.push({ Name: TEARDOWN_METRICS.duration, Unit: 'Milliseconds' });
+    values[TEARDOWN_METRICS.duration] = Math.max(0, now - waitStartedAt);
+  }
+  return {
+    _aws: {
+      Timestamp: now,
+      CloudWatchMetrics: [{
+        Namespace: TEARDOWN_METRICS.namespace,
+        Dimensions: [[TEARDOWN_METRICS.stackNameDimension]],
+        Metrics: metrics,
+      }],
+    },
+    [TEARDOWN_METRICS.stackNameDimension]: stackNameOfStackId(event.StackId) ?? UNKNOWN_STACK,
+    ...values,
+    message: 'teardown metrics',
+    model: event.PhysicalResourceId,
+    status: response.status,
+  };
+}
+
+/**
+ * Writes the metrics of the answer to `event`, if it has any, as one line on stdout. Never throws:
+ * the answer to CloudFormation matters more than its metric.
+ */
+export function emitTeardownMetrics(
+  event: TeardownEvent,
+  response: Response,
+  runStartedAt: number,
+  write: (line: string) => void = (line) => process.stdout.write(line),
+): void {
+  try {
+    const document = teardownMetrics(event, response, runStartedAt, Date.now());
+    if (document) {
+      write(`${JSON.stringify(document)}\n`);
+    }
+  } catch (err) {
+    console.log(JSON.stringify({ message: 'metrics not written', error: String((err as Error)?.message ?? err).slice(0, 200) }));
+  }
+}

@@ -1,0 +1,138 @@
+import { TeardownEvent, Response } from '../../lambda/teardown/event-decision';
+import { emitTeardownMetrics, teardownMetrics, UNKNOWN_STACK } from '../../lambda/teardown/metrics';
+import { stackNameOfStackId } from '../../src/teardown-contract';
+
+const ARN = 'arn:aws:rekognition:eu-west-1:123456789012:project/birds/version/v1/1700000000000';
+const SENT_AT = Date.UTC(2026, 10, 23, 12, 0, 0);
+const NOW = SENT_AT + 90_000;
+const RESPONSE_URL = 'https://cfn-responses.s3.amazonaws.com/x?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261123T120000Z&X-Amz-Signature=abc';
+const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Birds-prod/4d3f5a10-8c1e-11f0-9b5a-0a1b2c3d4e5f';
+
+function event(requestType: 'Create' | 'Update' | 'Delete', extra: Record<string, unknown> = {}): TeardownEvent {
+  return {
+    RequestType: requestType,
+    ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:teardown',
+    ResponseURL: RESPONSE_URL,
+    StackId: STACK_ID,
+    RequestId: 'req-1',
+    LogicalResourceId: 'Model',
+    ResourceType: 'Custom::RekognitionCustomLabelsModel',
+    ResourceProperties: { ServiceToken: 'x', ProjectVersionArn: ARN, TeardownAction: 'DELETE', MaxWaitSeconds: '600' },
+    ...(requestType === 'Create' ? {} : { PhysicalResourceId: ARN }),
+    ...extra,
+  } as unknown as TeardownEvent;
+}
+
+const success: Response = { kind: 'respond', status: 'SUCCESS', physicalResourceId: ARN, reason: 'done' };
+const failure: Response = { kind: 'respond', status: 'FAILED', physicalResourceId: ARN, reason: 'still TRAINING_IN_PROGRESS' };
+
+describe('teardownMetrics', () => {
+  test('a successful Delete counts one teardown, no failure, and its duration since CloudFormation sent the request', () => {
+    expect(teardownMetrics(event('Delete'), success, NOW - 5_000, NOW)).toEqual({
+      _aws: {
+        Timestamp: NOW,
+        CloudWatchMetrics: [{
+          Namespace: 'RekognitionCustomLabelsModelLifecycle',
+          Dimensions: [['StackName']],
+          Metrics: [
+            { Name: 'TeardownFailures', Unit: 'Count' },
+            { Name: 'Teardowns', Unit: 'Count' },
+            { Name: 'TeardownDuration', Unit: 'Milliseconds' },
+          ],
+        }],
+      },
+      StackName: 'Birds-prod',
+      TeardownFailures: 0,
+      Teardowns: 1,
+      TeardownDuration: 90_000,
+      message: 'teardown metrics',
+      model: ARN,
+      status: 'SUCCESS',
+    });
+  });
+
+  test('a FAILED Delete counts one failure and no teardown, and reports no duration', () => {
+    const document = teardownMetrics(event('Delete'), failure, NOW, NOW) as any;
+
+    expect(document).toMatchObject({ StackName: 'Birds-prod', TeardownFailures: 1, Teardowns: 0, status: 'FAILED' });
+    expect(document).not.toHaveProperty('TeardownDuration');
+    expect(document._aws.CloudWatchMetrics[0].Metrics.map((m: any) => m.Name)).toEqual(['TeardownFailures', 'Teardowns']);
+  });
+
+  test('a FAILED Delete counts even for a physical id that is no model ARN', () => {
+    const document = teardownMetrics(event('Delete', { PhysicalResourceId: 'invalid-model-arn-1' }), { ...failure, physicalResourceId: 'invalid-model-arn-1' }, NOW, NOW);
+    expect(document).toMatchObject({ TeardownFailures: 1, model: 'invalid-model-arn-1' });
+  });
+
+  test('the duration of a handed-on wait runs from when the first run began it', () => {
+    const handedOn = event('Delete', { TeardownHandoff: { waitStartedAt: SENT_AT - 600_000, run: 3 } });
+    expect(teardownMetrics(handedOn, success, NOW - 1_000, NOW)).toMatchObject({ TeardownDuration: 690_000 });
+  });
+
+  test('without a signed date in the ResponseURL, the duration runs from the start of this run', () => {
+    const unsigned = event('Delete', { ResponseURL: 'http://127.0.0.1:1/response' });
+    expect(teardownMetrics(unsigned, success, NOW - 2_500, NOW)).toMatchObject({ TeardownDuration: 2_500 });
+  });
+
+  test('Create and Update answers, and the Delete of a resource that never adopted a model, report nothing', () => {
+    expect(teardownMetrics(event('Create'), success, NOW, NOW)).toBeUndefined();
+    expect(teardownMetrics(event('Create'), failure, NOW, NOW)).toBeUndefined();
+    expect(teardownMetrics(event('Update'), failure, NOW, NOW)).toBeUndefined();
+    const rollback = event('Delete', { PhysicalResourceId: 'invalid-model-arn-1' });
+    expect(teardownMetrics(rollback, { ...success, physicalResourceId: 'invalid-model-arn-1' }, NOW, NOW)).toBeUndefined();
+  });
+
+  test('a stack id CloudFormation would never send gives the UNKNOWN stack, and the metrics are still reported', () => {
+    expect(teardownMetrics(event('Delete', { StackId: 'not-a-stack' }), failure, NOW, NOW))
+      .toMatchObject({ StackName: UNKNOWN_STACK, TeardownFailures: 1 });
+  });
+});
+
+describe('emitTeardownMetrics', () => {
+  test('writes the document as one JSON line, straight to the writer (not through console.log)', () => {
+    const lines: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      emitTeardownMetrics(event('Delete'), failure, NOW, (line) => lines.push(line));
+      expect(log).not.toHaveBeenCalled();
+    } finally {
+      log.mockRestore();
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0].endsWith('\n')).toBe(true);
+    expect(lines[0].trimEnd()).not.toContain('\n');
+    expect(JSON.parse(lines[0])).toMatchObject({ TeardownFailures: 1, StackName: 'Birds-prod' });
+  });
+
+  test('never throws: a failed write is logged, and the answer goes on', () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      expect(() => emitTeardownMetrics(event('Delete'), failure, NOW, () => {
+        throw new Error('EPIPE: broken pipe, write');
+      })).not.toThrow();
+      expect(log.mock.calls.map(([line]) => JSON.parse(line))).toEqual([{ message: 'metrics not written', error: 'EPIPE: broken pipe, write' }]);
+    } finally {
+      log.mockRestore();
+    }
+  });
+
+  test('writes nothing for an answer that is no teardown\'s', () => {
+    const lines: string[] = [];
+    emitTeardownMetrics(event('Create'), success, NOW, (line) => lines.push(line));
+    expect(lines).toEqual([]);
+  });
+});
+
+describe('stackNameOfStackId', () => {
+  test('reads the stack name of a stack id in any partition', () => {
+    expect(stackNameOfStackId(STACK_ID)).toBe('Birds-prod');
+    expect(stackNameOfStackId('arn:aws-us-gov:cloudformation:us-gov-west-1:123456789012:stack/a/1')).toBe('a');
+  });
+
+  test('is undefined for what is no stack id', () => {
+    expect(stackNameOfStackId(undefined)).toBeUndefined();
+    expect(stackNameOfStackId(42)).toBeUndefined();
+    expect(stackNameOfStackId('arn:aws:cloudformation:eu-west-1:123456789012:stack/')).toBeUndefined();
+    expect(stackNameOfStackId('arn:aws:s3:::bucket')).toBeUndefined();
+  });
+});
