@@ -109,7 +109,7 @@ describe('errors Rekognition answers', () => {
   test.each([
     [deniedStop, 'StopProjectVersion', 'AccessDeniedException', /^Rekognition denied StopProjectVersion on model birds\/denied-stop \(AccessDeniedException: .*\); allow rekognition:StopProjectVersion on the model/, 'RUNNING'],
     [deniedDelete, 'DeleteProjectVersion', 'AccessDeniedException', /^Rekognition denied DeleteProjectVersion on model birds\/denied-delete/, 'STOPPED'],
-    [invalidDelete, 'DeleteProjectVersion', 'InvalidParameterException', /^Rekognition refused DeleteProjectVersion on model birds\/invalid-delete \(InvalidParameterException: .*\); check the model/, 'STOPPED'],
+    [invalidDelete, 'DeleteProjectVersion', 'InvalidParameterException', /^Rekognition refused DeleteProjectVersion on model birds\/invalid-delete \(InvalidParameterException: .*\)\. The model was left as it is: .* --retain-resources /, 'STOPPED'],
   ])('model %s: %s answering %s fails the delete with a reason a person can act on', async (version, operation, error, reason, left) => {
     const arn = modelArn(version as string);
     env.sim.addModel(arn, { status: 'RUNNING', stopDurationMs: 300 });
@@ -212,7 +212,8 @@ describe('CloudFormation flows', () => {
     const resource = env.resource(v1);
     const create = await env.cloudFormation.create(resource);
 
-    const update = await env.cloudFormation.update(resource, v1, { ...resource.properties, ProjectVersionArn: v2 });
+    // A new literal ARN comes with a new policy, as the construct synthesizes it.
+    const update = await env.cloudFormation.update(resource, v1, { ...resource.properties, ProjectVersionArn: v2, TeardownPolicyLogicalId: 'ModelTeardownPolicyV2' });
     expectWellFormed(update);
     expect(update.response.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: v2 });
     expect(env.sim.status(v1)).toBe('RUNNING');
@@ -247,7 +248,7 @@ describe('CloudFormation flows', () => {
 
     expectWellFormed(remove);
     expect(remove.response.body).toMatchObject({ Status: 'FAILED', PhysicalResourceId: arn });
-    expect(remove.response.body.Reason).toBe('Model birds/slow was still STOPPING after 5s, the longest wait allowed (maxWait); wait for it to stop, then delete the stack again.');
+    expect(remove.response.body.Reason).toMatch(/^Model birds\/slow was still STOPPING after 5s, the longest wait allowed \(maxWait\)\. The model was left as it is: once it is STOPPED, delete it with `aws rekognition delete-project-version --project-version-arn \S+ --region us-east-1`\. Then finish deleting the stack with `aws cloudformation delete-stack --stack-name TeardownE2E --retain-resources \w+`/);
     expect(remove.response.at - startedAt).toBeLessThan(5_000 + 3_000);
   });
 
