@@ -1,4 +1,3 @@
-import { FleetCase, FleetRun } from './fleet';
 import { E2EEnvironment, modelArn } from '../../local/e2e-environment';
 import { CallRecord } from '../../local/rekognition';
 import { epochNow } from '../support/aws-env';
@@ -8,6 +7,27 @@ import { epochNow } from '../support/aws-env';
  * per operation per second: every Delete event sent at once, each run in its own Node.js process,
  * as CloudFormation and Lambda would run them.
  */
+
+/** Many models torn down at once against a rate-limited Rekognition. */
+export interface FleetCase {
+  readonly models: number;
+  /** Calls each operation admits in any rolling second. */
+  readonly tps: number;
+  readonly stopMs: number;
+  readonly deleteMs: number;
+}
+
+/** What one run measured. */
+export interface FleetRun {
+  /** From the start to the last model done, in ms. */
+  readonly totalMs: number;
+  /** Each model's time from the start to done, in ms. */
+  readonly doneAfterMs: number[];
+  /** Each model's time from the start to its first call, in ms. */
+  readonly firstCallAfterMs: number[];
+  /** Every call the simulator answered, throttled ones included. */
+  readonly calls: readonly CallRecord[];
+}
 
 export async function bundleFleet(c: FleetCase): Promise<FleetRun> {
   const arns = Array.from({ length: c.models }, (_, i) => modelArn(`many-${i}`));

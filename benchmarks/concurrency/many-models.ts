@@ -1,53 +1,22 @@
-import { bundleFleet } from './bundle-fleet';
-import { FleetCase, FleetRun } from './fleet';
+import { bundleFleet, FleetCase, FleetRun } from './bundle-fleet';
 import { idealTeardown } from './ideal-teardown';
-import { inProcessFleet } from './in-process-fleet';
-import { virtualFleet } from './virtual-fleet';
-import { DEFAULT_PACING, Pacing } from '../../lambda/teardown/schedule';
 import { percent, ratio, seconds, verdict } from '../support/format';
 import { table } from '../support/markdown';
 import { Section } from '../support/report';
 import { median, quantile } from '../support/stats';
-import { describePacing, PREVIOUS_DEFAULT, RECOMMENDED } from '../teardown/pacing-tradeoff';
 
 /**
  * Benchmark 6: 100 models torn down at once against a Rekognition that admits 5 calls per second
- * per operation, as a ratio to the ideal (ideal-teardown.ts): with the real bundle, in-process,
- * and, to compare schedules, on a virtual clock.
+ * per operation, as a ratio to the ideal (ideal-teardown.ts), with the real bundle.
  */
 
 const CASE: FleetCase = { models: 100, tps: 5, stopMs: 60_000, deleteMs: 10_000 };
 const TARGET = 1.3;
-const WHAT_IF_STOPS = [30_000, 60_000, 120_000, 300_000];
-const WHAT_IF_SEEDS = 15;
 
 export async function manyModels(log: (message: string) => void): Promise<Section[]> {
   const ideal = idealTeardown(CASE);
   log(`100 models: the real bundle, 100 processes at once (about ${Math.round(ideal.totalMs * 1.7 / 1000)} s)`);
   const bundle = await bundleFleet(CASE);
-  log(`100 models: in this process (about ${Math.round(ideal.totalMs * 1.7 / 1000)} s)`);
-  const inProcess = await inProcessFleet(CASE, DEFAULT_PACING);
-
-  log('100 models: schedules on a virtual clock');
-  const schedules: ReadonlyArray<readonly [string, Pacing]> = [
-    ['previous default', PREVIOUS_DEFAULT],
-    ['**default**', DEFAULT_PACING],
-    ['recommended', RECOMMENDED],
-  ];
-  const whatIfRows: string[][] = [];
-  for (const [name, pacing] of schedules) {
-    const cells: string[] = [];
-    for (const stopMs of WHAT_IF_STOPS) {
-      const c = { ...CASE, stopMs };
-      const ratios: number[] = [];
-      for (let seed = 0; seed < WHAT_IF_SEEDS; seed++) {
-        ratios.push((await virtualFleet(c, pacing, seed)).totalMs / idealTeardown(c).totalMs);
-      }
-      cells.push(ratio(median(ratios)));
-    }
-    whatIfRows.push([`${name}: ${describePacing(pacing)}`, ...cells]);
-  }
-
   const row = (how: string, run: FleetRun) => {
     const admitted = run.calls.filter((c) => c.fault === undefined);
     const deletes = admitted.filter((c) => c.operation === 'DeleteProjectVersion');
@@ -66,8 +35,6 @@ export async function manyModels(log: (message: string) => void): Promise<Sectio
     ];
   };
   const bundleRatio = bundle.totalMs / ideal.totalMs;
-  const inProcessRatio = inProcess.totalMs / ideal.totalMs;
-  const worst = Math.max(bundleRatio, inProcessRatio);
   const markdown = `
 ${CASE.models} RUNNING models, each stopping for ${seconds(CASE.stopMs, 0)} and deleting for ${seconds(CASE.deleteMs, 0)}, torn down at once (as
 CloudFormation deletes them in parallel) against the simulator limited to ${CASE.tps} calls per second
@@ -80,41 +47,38 @@ soon as the limit admits it, in batches of ${CASE.tps} one second apart. The las
 ${seconds((Math.ceil(CASE.models / CASE.tps) - 1) * 1000, 0)}, so the stop-bound is that + stop + delete = ${seconds(ideal.stopBoundMs, 0)}; no Delete is useful before the first
 model stopped, and the ${2 * CASE.models} Deletes take until stop + ${seconds((Math.ceil((2 * CASE.models) / CASE.tps) - 1) * 1000, 0)} = ${seconds(ideal.deleteBoundMs, 0)}. Ideal = the larger = **${seconds(ideal.totalMs, 0)}**.
 
-- **real bundle**: every Delete event sent at once, each run in its own Node.js process
-  (local/), timed from the events to the last response CloudFormation received. Starting
-  100 processes at once on this machine's few cores delays their first calls (*first call*
-  column) far more than 100 Lambda runs, each with its own CPU, would be delayed.
-- **in-process**: the real \`tearDown\` and SDK adapter with a client per model, in this process,
-  timed from the start of all teardowns: no process start-up.
+Every Delete event is sent at once, each run in its own Node.js process (local/), timed from the
+events to the last response CloudFormation received. Starting 100 processes at once on this
+machine's few cores delays their first calls (*first call* column) far more than 100 Lambda runs,
+each with its own CPU, would be delayed.
 
-One run each (a run lasts minutes): a total is the slowest of 100 models, so it varies from run to
+One run (it lasts minutes): a total is the slowest of 100 models, so it varies from run to
 run far more than the median or the 90th percentile of the models.
 
 ${table(['How', 'Total', 'vs ideal', '', 'Median model done', '90th percentile', 'First call (median / last)', 'Calls', 'Throttled', 'Deletes admitted'],
-  [row('real bundle, 100 processes', bundle), row('in-process', inProcess)])}
+  [row('real bundle, 100 processes', bundle)])}
 
-${worst <= TARGET ? '' : `**Missed** (target ${ratio(TARGET)}). Two causes. The limit is on the operation, not the model: while a model is
+${bundleRatio <= TARGET ? '' : `**Missed** (target ${ratio(TARGET)}). Two causes. The limit is on the operation, not the model: while a model is
 STOPPING the teardown polls with Delete (the only call that can tell STOPPING from STOPPED), and every
 such poll the limit admits takes a slot from another model's accepted or final Delete; the last
 column counts them. And the slowest models fall behind the median: after throttled calls the
 teardown stretches its next polls (up to \`maxThrottleSlowdown\`, 8 times, but never past
 \`maxPollMs\`), so a model that stopped may wait up to one longest poll before its next call.`}
 
-Schedules on a virtual clock (\`benchmarks/concurrency/virtual-fleet.ts\`: the same state machine, the
-simulator's rate limit and the SDK's one retry of a throttled call, no CPU or network; median of
-${WHAT_IF_SEEDS} seeds), ${CASE.models} models at ${CASE.tps} TPS, ratio to the ideal by stop duration. Compare its ${seconds(CASE.stopMs, 0)}
-column with the measured rows above for how far the model can be trusted:
-
-${table(['Schedule', ...WHAT_IF_STOPS.map((s) => `${seconds(s, 0)} stop`)], whatIfRows)}
+The last run that also measured the same teardowns in one process (2026-11-23: no process
+start-up) had 1.40x against 1.48x for the real bundle: process start-up on this machine explains a
+small part of the gap to the ideal. The same run's virtual-clock model of 100 models put the old
+default at 1.38x and a sparser schedule at 1.30x for a 60 s stop, and both near 1.1x for a 5-minute
+stop: no fixed schedule reaches the target here, which is why pacing must adapt to the limit.
 `;
   return [{
     title: `6. ${CASE.models} models at once, ${CASE.tps} TPS per operation`,
     markdown,
     verdicts: [{
-      claim: `6. ${CASE.models} models at ${CASE.tps} TPS, ${seconds(CASE.stopMs, 0)} stop: total vs ideal (real bundle; in-process)`,
-      measured: `${ratio(bundleRatio)}; ${ratio(inProcessRatio)}`,
+      claim: `6. ${CASE.models} models at ${CASE.tps} TPS, ${seconds(CASE.stopMs, 0)} stop: total vs ideal (real bundle)`,
+      measured: ratio(bundleRatio),
       target: `≤ ${ratio(TARGET)}`,
-      met: worst <= TARGET,
+      met: bundleRatio <= TARGET,
     }],
   }];
 }

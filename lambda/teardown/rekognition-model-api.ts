@@ -19,14 +19,29 @@ const clients = new Map<string, RekognitionClient>();
 export function rekognitionModelApi(region: string): ModelApi {
   let client = clients.get(region);
   if (!client) {
-    client = new RekognitionClient({
-      region,
-      maxAttempts: SDK_MAX_ATTEMPTS,
-      requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: REQUEST_TIMEOUT_MS },
-    });
+    client = newClient(region);
     clients.set(region, client);
   }
-  const rekognition = client;
+  return modelApiOf(client);
+}
+
+/**
+ * The same API with an SDK client of its own, as each concurrent run of the function has in
+ * Lambda (one process per run): for running many teardowns in one process.
+ */
+export function isolatedRekognitionModelApi(region: string): ModelApi {
+  return modelApiOf(newClient(region));
+}
+
+function newClient(region: string): RekognitionClient {
+  return new RekognitionClient({
+    region,
+    maxAttempts: SDK_MAX_ATTEMPTS,
+    requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: REQUEST_TIMEOUT_MS },
+  });
+}
+
+function modelApiOf(rekognition: RekognitionClient): ModelApi {
   return {
     maxCallMs: SDK_MAX_ATTEMPTS * REQUEST_TIMEOUT_MS + 1_000,
     stopProjectVersion: (arn) =>

@@ -25,10 +25,7 @@ export interface Pacing {
 /**
  * Polls often while a state is young (a short stop ends soon after it begins), then at a pace
  * proportional to how long the state has lasted, so that the wasted time stays a small fraction
- * of the wait and a long wait costs few calls. maxPollMs is 22 s rather than 20 s: a 5-minute
- * stop then makes more than 40 calls in 0.15% of jitter draws instead of 4%, at no cost to many
- * models sharing a throttled limit (a longer pause would be, as throttling multiplies it); see
- * BENCHMARKS.md.
+ * of the wait and a long wait costs few calls (BENCHMARKS.md measures the trade-off).
  */
 export const DEFAULT_PACING: Pacing = {
   firstPollMs: 1_000,

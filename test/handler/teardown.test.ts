@@ -1,4 +1,5 @@
 import { readModelVersion, TeardownAction } from '../../lambda/teardown/properties';
+import { DEFAULT_PACING } from '../../lambda/teardown/schedule';
 import { tearDown, TeardownRequest } from '../../lambda/teardown/teardown';
 import { error, ScriptedModelApi, status, VirtualClock, virtualDeps } from '../../local/virtual-time';
 
@@ -159,8 +160,9 @@ describe('DELETE teardown', () => {
 
       expect(outcome.result).toBe('DONE');
       expect(api.operations()).toEqual(['stop', 'stop', 'stop', 'stop', 'delete', 'delete', 'delete', 'delete']);
-      // random() = 0.5: 3/4 of the doubling cap (500, 1000, 2000 ms).
-      expect(clock.sleeps.slice(0, 3)).toEqual([375, 750, 1500]);
+      // random() = 0.5: 3/4 of the doubling cap.
+      const first = DEFAULT_PACING.firstBackoffMs;
+      expect(clock.sleeps.slice(0, 3)).toEqual([0.75 * first, 1.5 * first, 3 * first]);
     });
 
   test('retries failures below the service (no HTTP status), such as a timeout', async () => {
@@ -326,7 +328,8 @@ describe('sharing a throttled limit', () => {
 
     // After three throttled calls, the poll that follows the first answer is stretched 8x / 1.5 ...
     const pollsAfterThrottling = clock.sleeps.slice(4, 12);
-    expect(pollsAfterThrottling[0]).toBeCloseTo(1_000 * (8 / 1.5), -1);
+    const stretch = Math.min(DEFAULT_PACING.maxThrottleSlowdown, 2 ** 3) / 1.5;
+    expect(pollsAfterThrottling[0]).toBeCloseTo(DEFAULT_PACING.firstPollMs * stretch, -1);
     // ... and the stretch wears off with each call that gets through.
     expect(pollsAfterThrottling.slice(1).some((ms, i) => ms < pollsAfterThrottling[i])).toBe(true);
   });
