@@ -1,7 +1,8 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ResponseStatus } from './cfn-response';
+import { readHandoff } from './handoff';
 import { readModelVersion, readProperties } from './properties';
-import { TeardownOutcome, TeardownRequest } from './teardown';
+import { TeardownOutcome, TeardownProgress, TeardownRequest } from './teardown';
 import { humanDuration } from './teardown-reasons';
 
 /**
@@ -15,6 +16,8 @@ export interface Handoff {
   readonly waitStartedAt: number;
   /** Which run of this teardown the receiver is (the first run is 1). */
   readonly run: number;
+  /** What the last run learned (state, since when, pacing), so the receiver goes on from there. */
+  readonly progress?: TeardownProgress;
 }
 
 /** A CloudFormation event, or one handed on by an earlier run. */
@@ -72,7 +75,7 @@ async function decideDelete(
   if (typeof properties === 'string') {
     return respond('FAILED', arn, properties);
   }
-  const handoff = event.TeardownHandoff;
+  const handoff = readHandoff(event.TeardownHandoff);
   const waitStartedAt = handoff?.waitStartedAt ?? requestSentAt(event.ResponseURL, deps.now());
   const outcome = await deps.tearDown({
     model: properties.model,
@@ -80,6 +83,7 @@ async function decideDelete(
     waitStartedAt,
     waitDeadline: waitStartedAt + properties.maxWaitMs,
     runDeadline: deps.runDeadline,
+    progress: handoff?.progress,
   });
   switch (outcome.result) {
     case 'DONE':
@@ -92,7 +96,7 @@ async function decideDelete(
         return respond('FAILED', arn,
           `The teardown function had no time left to call Rekognition for model ${properties.model.name} (its timeout is too short); give it more time, then delete the stack again.`);
       }
-      return { kind: 'handoff', handoff: { waitStartedAt, run: (handoff?.run ?? 1) + 1 } };
+      return { kind: 'handoff', handoff: { waitStartedAt, run: (handoff?.run ?? 1) + 1, progress: outcome.progress } };
   }
 }
 

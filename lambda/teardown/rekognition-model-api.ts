@@ -7,8 +7,11 @@ import { ModelAnswer, ModelApi } from './model-api';
 
 /** Longest a single HTTP request may take, so that one hung call cannot outlast the run. */
 const REQUEST_TIMEOUT_MS = 5_000;
-/** The SDK's own attempts per call; the teardown retries beyond them with its own backoff. */
-const SDK_MAX_ATTEMPTS = 2;
+/**
+ * One attempt per call: the teardown retries with its own pacing, which must see every throttled
+ * call to slow down (an SDK retry would be a call that pacing cannot see or space out).
+ */
+const SDK_MAX_ATTEMPTS = 1;
 
 const clients = new Map<string, RekognitionClient>();
 
@@ -27,15 +30,17 @@ export function rekognitionModelApi(region: string): ModelApi {
 
 /**
  * The same API with an SDK client of its own, as each concurrent run of the function has in
- * Lambda (one process per run): for running many teardowns in one process.
+ * Lambda (one process per run): for running many teardowns in one process, perhaps against an
+ * `endpoint` of its own.
  */
-export function isolatedRekognitionModelApi(region: string): ModelApi {
-  return modelApiOf(newClient(region));
+export function isolatedRekognitionModelApi(region: string, endpoint?: string): ModelApi {
+  return modelApiOf(newClient(region, endpoint));
 }
 
-function newClient(region: string): RekognitionClient {
+function newClient(region: string, endpoint?: string): RekognitionClient {
   return new RekognitionClient({
     region,
+    ...(endpoint === undefined ? {} : { endpoint }),
     maxAttempts: SDK_MAX_ATTEMPTS,
     requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: REQUEST_TIMEOUT_MS },
   });
