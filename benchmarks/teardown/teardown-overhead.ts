@@ -202,7 +202,7 @@ grid of 200 schedules of this form (2026-11-23; first pause 0.5 to 1.5 s, growth
 longest pause 10 to 30 s) found the cheapest one meeting all five overhead targets (1.25 s, +6%,
 ≤ 20 s) at 72 calls for a 5-minute stop. The same run's "recommended" schedule (2.5 s, +12.5%,
 ≤ 24 s) cut the overhead of 30 s to 2 min stops by about a third (virtual clock) but raised the
-5-minute stop's to 13.1 s, against 11.1 s for the default; it was dropped, not adopted: many
+5-minute stop's to 13.1 s, against 11.1 s for the default in that run; it was dropped, not adopted: many
 models at once, its other gain, is now the adaptive pacing's job (section 6).
 `;
   return { title: '1. Teardown overhead', markdown, verdicts };
