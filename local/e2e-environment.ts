@@ -5,7 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { CustomLabelsModelLifecycle, CustomLabelsModelLifecycleProps } from '../src';
 import { deployedTeardown, DeployedTeardown, TemplateResource } from './cloudformation/cloud-assembly';
 import { LocalCloudFormation } from './cloudformation/event-player';
-import { CloudFormationQueryApi } from './cloudformation/query-api';
+import { closePlayedStack, PlayedStack, startPlayedStack } from './played-stack';
 import { CfnResponseEndpoint } from './cloudformation/response-endpoint';
 import { LocalLambdaService } from './lambda/local-lambda-service';
 import { RekognitionSimulator, SimulatorOptions } from './rekognition';
@@ -40,29 +40,24 @@ export class E2EEnvironment {
 
     const sim = await RekognitionSimulator.start(options.simulator);
     const responses = await CfnResponseEndpoint.start();
-    const environment: Record<string, string> = { AWS_ENDPOINT_URL_REKOGNITION: sim.endpoint };
-    const lambda = await LocalLambdaService.start([deployed.function], { budgetMs: options.runBudgetMs, environment });
-    const env = new E2EEnvironment(outdir, deployed, sim, responses, lambda, constructs);
-    env.stackApi = await CloudFormationQueryApi.start(env.cloudFormation);
-    // The function reads its stack as the player shows it (IAM is not played here: see LocalAws).
-    environment.AWS_ENDPOINT_URL_CLOUDFORMATION = env.stackApi.endpoint;
-    return env;
+    const played = await startPlayedStack(deployed, sim, responses, options.runBudgetMs);
+    return new E2EEnvironment(outdir, deployed, sim, responses, played, constructs);
   }
 
   public readonly cloudFormation: LocalCloudFormation;
-  /** DescribeStacks and ListStackResources of the player's stack. */
-  public stackApi!: CloudFormationQueryApi;
+  public readonly lambda: LocalLambdaService;
 
   private constructor(
     private readonly outdir: string,
     public readonly deployed: DeployedTeardown,
     public readonly sim: RekognitionSimulator,
     public readonly responses: CfnResponseEndpoint,
-    public readonly lambda: LocalLambdaService,
+    private readonly played: PlayedStack,
     /** The constructs of the stack, one per model, in the order given. */
     public readonly constructs: CustomLabelsModelLifecycle[],
   ) {
-    this.cloudFormation = new LocalCloudFormation(deployed, lambda, responses);
+    this.cloudFormation = played.cloudFormation;
+    this.lambda = played.lambda;
   }
 
   /** The custom resource of the model with this ARN. */
@@ -81,8 +76,8 @@ export class E2EEnvironment {
   }
 
   public async close(): Promise<void> {
-    await this.lambda.idle();
-    await Promise.all([this.sim.close(), this.responses.close(), this.lambda.close(), this.stackApi.close()]);
+    await closePlayedStack(this.played);
+    await Promise.all([this.sim.close(), this.responses.close()]);
     fs.rmSync(this.outdir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildVariant, makeWorkDir } from './bundle-variants';
+import { buildBundles, makeWorkDir } from './bundle-build';
 
 /** The handler bundle the construct ships, which the end-to-end benchmarks run. */
 export const SHIPPED_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda', 'teardown', 'index', 'index.js');
@@ -9,8 +9,8 @@ export const SHIPPED_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda
 export async function assertShippedBundleCurrent(): Promise<void> {
   const workDir = makeWorkDir();
   try {
-    const fresh = await buildVariant('as built', { minify: false, esmFirst: false }, workDir);
-    if (!fs.existsSync(SHIPPED_BUNDLE) || !fs.readFileSync(SHIPPED_BUNDLE).equals(fs.readFileSync(path.join(fresh.handlerDir, 'index.js')))) {
+    const fresh = await buildBundles(workDir);
+    if (!fs.existsSync(SHIPPED_BUNDLE) || !fs.readFileSync(SHIPPED_BUNDLE).equals(fs.readFileSync(fresh.handlerFile))) {
       throw new Error(`${path.relative(process.cwd(), SHIPPED_BUNDLE)} is not what the sources bundle to: run \`npx projen bundle\` first`);
     }
   } finally {

@@ -1,35 +1,28 @@
-import { FleetCase, FleetRun } from './fleet';
-import { ModelApi } from '../../lambda/teardown/model-api';
+import { FleetCase, FleetRun, modelCount } from './bundle-fleet';
 import { readModelVersion } from '../../lambda/teardown/properties';
+import { isolatedRekognitionModelApi } from '../../lambda/teardown/rekognition-model-api';
 import { Pacing } from '../../lambda/teardown/schedule';
 import { tearDown } from '../../lambda/teardown/teardown';
 import { modelArn } from '../../local/e2e-environment';
+import { seededRandom } from '../../local/random';
 import { CallRecord, RekognitionSimulator } from '../../local/rekognition';
 import { epochNow, pointSdkAt, sleep } from '../support/aws-env';
-import { randomStream } from '../support/random';
-import { freshModelApi } from '../teardown/fresh-model-api';
 
 /**
- * Many models torn down at once in this process: the real state machine and SDK adapter, an SDK
- * client per model (as each Lambda run has its own), against the rate-limited simulator. No
- * process start-up, which on this machine's few cores delays a hundred processes' first calls by
- * far more than a hundred Lambda runs would be.
+ * The same fleet torn down in this process with a pacing other than the bundle's: the real state
+ * machine and SDK adapter, an SDK client per model (as each Lambda run has its own), against a
+ * simulator of its own. For points of the trade-off curve, which a bundle (its pacing compiled
+ * in) cannot give.
  */
-export async function inProcessFleet(c: FleetCase, pacing: Pacing): Promise<FleetRun> {
-  const arns = Array.from({ length: c.models }, (_, i) => modelArn(`fleet-${i}`));
-  const sim = await RekognitionSimulator.start({ seed: 7 });
+export async function inProcessFleet(c: FleetCase, pacing: Pacing, seed: number): Promise<FleetRun> {
+  const arns = Array.from({ length: modelCount(c) }, (_, i) => modelArn(`curve-${seed}-${i}`));
+  const sim = await RekognitionSimulator.start({ seed });
+  // Credentials from the environment; the endpoint per client, since fleets run side by side.
   pointSdkAt(sim.endpoint);
   try {
-    // Clients are warmed (on ARNs of no model) before the limit applies, so warming costs no admitted call.
-    const apis: ModelApi[] = [];
-    for (const arn of arns) {
-      const api = freshModelApi('us-east-1');
-      await api.stopProjectVersion(`${arn}0`);
-      apis.push(api);
-    }
-    const warmUpCalls = sim.calls.length;
+    const apis = arns.map(() => isolatedRekognitionModelApi('us-east-1', sim.endpoint));
     arns.forEach((arn) => sim.addModel(arn, { status: 'RUNNING', stopDurationMs: c.stopMs, deleteDurationMs: c.deleteMs }));
-    sim.configure({ tpsLimit: c.tps });
+    sim.configure({ tpsLimit: c.tps, serverErrorRate: c.serverErrorRate });
     const firstCallAt = new Map<string, number>();
     sim.on('call', (call: CallRecord) => {
       if (call.arn !== undefined && !firstCallAt.has(call.arn)) firstCallAt.set(call.arn, epochNow());
@@ -38,7 +31,7 @@ export async function inProcessFleet(c: FleetCase, pacing: Pacing): Promise<Flee
     const doneAfterMs = await Promise.all(arns.map(async (arn, i) => {
       const outcome = await tearDown(
         { model: readModelVersion(arn)!, action: 'DELETE', waitStartedAt: startedAt, waitDeadline: startedAt + 30 * 60_000, runDeadline: startedAt + 14 * 60_000 },
-        { api: apis[i], now: epochNow, sleep, random: randomStream(7_000 + i), pacing, log: () => {} },
+        { api: apis[i], now: epochNow, sleep, random: seededRandom(seed * 1_000 + i), pacing, log: () => {} },
       );
       if (outcome.result !== 'DONE') {
         throw new Error(`teardown of ${arn} ended ${JSON.stringify(outcome)}`);
@@ -49,7 +42,7 @@ export async function inProcessFleet(c: FleetCase, pacing: Pacing): Promise<Flee
       totalMs: Math.max(...doneAfterMs),
       doneAfterMs,
       firstCallAfterMs: arns.map((arn) => firstCallAt.get(arn)! - startedAt),
-      calls: sim.calls.slice(warmUpCalls),
+      calls: [...sim.calls],
     };
   } finally {
     await sim.close();

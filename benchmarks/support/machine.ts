@@ -16,3 +16,14 @@ export function describeMachine(): string {
     `- Node.js ${process.version}`,
   ].join('\n');
 }
+
+/**
+ * The machine's load before the benchmarks started: other work running on it then (other
+ * people's test runs on a shared machine) disturbs every timing of the run.
+ */
+export function describeLoadAtStart(loadAverage: number, cpus: number): string {
+  const shared = loadAverage >= 0.5;
+  return `- Load average (1 min) before the run: ${loadAverage.toFixed(1)} on ${cpus} CPUs: ${shared
+    ? 'the machine was shared with other work during this run, so timings are noisier than on an idle machine'
+    : 'the machine was idle when the run began'}`;
+}

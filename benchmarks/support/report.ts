@@ -6,6 +6,11 @@ export interface Verdict {
   readonly measured: string;
   readonly target: string;
   readonly met: boolean;
+  /**
+   * Set when the target is missed because meeting it would miss another target (named here):
+   * a trade-off the section shows, not a miss.
+   */
+  readonly tradedFor?: string;
 }
 
 export interface Section {

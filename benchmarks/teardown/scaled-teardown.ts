@@ -1,6 +1,6 @@
-import { freshModelApi } from './fresh-model-api';
 import { ModelTimeline } from './model-timeline';
 import { readModelVersion } from '../../lambda/teardown/properties';
+import { isolatedRekognitionModelApi } from '../../lambda/teardown/rekognition-model-api';
 import { Pacing } from '../../lambda/teardown/schedule';
 import { tearDown } from '../../lambda/teardown/teardown';
 import { RekognitionSimulator } from '../../local/rekognition';
@@ -47,7 +47,7 @@ export async function scaledTeardown(
   options: ScaledTeardownOptions,
 ): Promise<TeardownMeasurement> {
   const { scale } = options;
-  const api = freshModelApi('us-east-1');
+  const api = isolatedRekognitionModelApi('us-east-1');
   await api.stopProjectVersion(WARM_UP_ARN);
   sim.addModel(arn, { status: 'RUNNING', stopDurationMs: options.stopMs / scale, deleteDurationMs: options.deleteMs / scale });
   const startedAt = epochNow();

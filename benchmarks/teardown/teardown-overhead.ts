@@ -2,15 +2,16 @@ import { monitorEventLoopDelay } from 'perf_hooks';
 import { bundleTeardowns } from './bundle-teardown';
 import { ModelTimeline } from './model-timeline';
 import { scaledTeardown, TeardownMeasurement } from './scaled-teardown';
+import { CurvePoint, scheduleCurve } from './schedule-curve';
 import { virtualTeardown } from './virtual-model';
 import { DELETE_MS, overheadTargetMs, spread, SPREAD } from './workload';
 import { DEFAULT_PACING } from '../../lambda/teardown/schedule';
 import { modelArn } from '../../local/e2e-environment';
+import { seededRandom } from '../../local/random';
 import { RekognitionSimulator } from '../../local/rekognition';
 import { pointSdkAt, sleep } from '../support/aws-env';
 import { duration, millis, percent, seconds, verdict } from '../support/format';
 import { table } from '../support/markdown';
-import { randomStream } from '../support/random';
 import { Section, Verdict } from '../support/report';
 import { median } from '../support/stats';
 
@@ -27,6 +28,8 @@ const SCALE = 10;
 const BUNDLE_RUNS = 11;
 const VIRTUAL_RUNS = 2_001;
 const FIVE_MINUTES = 300_000;
+const MAX_CALLS = 40;
+const CURVE_STOPS = [10_000, 30_000, 60_000, 120_000, FIVE_MINUTES];
 
 interface Row {
   readonly label: string;
@@ -41,7 +44,7 @@ interface RowSpec {
 }
 
 export async function teardownOverhead(log: (message: string) => void): Promise<Section[]> {
-  const random = randomStream(1);
+  const random = seededRandom(1);
   const scaled = [30_000, 60_000, 120_000, FIVE_MINUTES].map((stopMs) => ({ stopMs, scale: SCALE }));
   log(`teardown overhead: ${scaled.length * SCALED_RUNS} in-process teardowns at time / ${SCALE}, at once (about 40 s)`);
   const scaledPhase = await inProcessRows(scaled, SCALED_RUNS, 100, random);
@@ -63,12 +66,15 @@ export async function teardownOverhead(log: (message: string) => void): Promise<
   log('calls per model: the 5-minute stop on a virtual clock');
   const virtualCalls: number[] = [];
   for (let i = 0; i < VIRTUAL_RUNS; i++) {
-    const vr = randomStream(10_000 + i);
+    const vr = seededRandom(10_000 + i);
     virtualCalls.push((await virtualTeardown(DEFAULT_PACING, spread(FIVE_MINUTES, vr), spread(DELETE_MS, vr), i)).calls);
   }
 
+  log('overhead against calls: the schedule scaled denser and sparser, on a virtual clock');
+  const curve = await scheduleCurve(DEFAULT_PACING, CURVE_STOPS);
+
   return [
-    overheadSection(rows, scaledPhase.loopDelayP99Ms, realTimePhase.loopDelayP99Ms),
+    overheadSection(rows, scaledPhase.loopDelayP99Ms, realTimePhase.loopDelayP99Ms, curve),
     callsSection(rows.filter((r) => r.stopMs === FIVE_MINUTES), virtualCalls),
   ];
 }
@@ -96,7 +102,7 @@ async function inProcessRows(
         // Starts spread out, so that set-ups and first polls do not queue on one event loop.
         await sleep((r * runs + i) * staggerMs);
         return scaledTeardown(sim, timeline, modelArn(`bench-${scale}-${r}-${i}`), {
-          stopMs: stop, deleteMs: del, scale, pacing: DEFAULT_PACING, random: randomStream(1_000 * scale + 100 * r + i),
+          stopMs: stop, deleteMs: del, scale, pacing: DEFAULT_PACING, random: seededRandom(1_000 * scale + 100 * r + i),
         });
       })),
     })));
@@ -107,7 +113,7 @@ async function inProcessRows(
   }
 }
 
-function overheadSection(rows: readonly Row[], scaledLoopDelayP99Ms: number, realTimeLoopDelayP99Ms: number): Section {
+function overheadSection(rows: readonly Row[], scaledLoopDelayP99Ms: number, realTimeLoopDelayP99Ms: number, curve: readonly CurvePoint[]): Section {
   const body = rows.map((row) => {
     const overhead = median(row.runs.map((r) => r.overheadMs));
     return [
@@ -125,17 +131,32 @@ function overheadSection(rows: readonly Row[], scaledLoopDelayP99Ms: number, rea
     ];
   });
   const durations = [...new Set(rows.map((r) => r.stopMs))];
+  /** The sparsest point of the curve that meets the stop's overhead target, if any. */
+  const pointMeeting = (stopMs: number) => {
+    const i = CURVE_STOPS.indexOf(stopMs);
+    return [...curve].reverse().find((p) => i >= 0 && p.overheadMs[i] <= overheadTargetMs(stopMs));
+  };
   const verdicts: Verdict[] = durations.map((stopMs) => {
     // The in-process row with the least scaling: the most runs, and no ×10 of fixed costs.
     const row = rows.filter((r) => r.stopMs === stopMs && r.label.startsWith('in-process')).sort((a, b) => a.scale - b.scale)[0];
     const overhead = median(row.runs.map((m) => m.overheadMs));
+    const meeting = pointMeeting(stopMs);
+    // A miss is a trade-off when every schedule of the curve that meets it costs more than 40 calls.
+    const traded = meeting === undefined || meeting.maxCalls > MAX_CALLS;
     return {
       claim: `1. Teardown overhead, ${duration(stopMs)} stop (median, ${row.label})`,
       measured: `${seconds(overhead)} (${percent(overhead / stopMs)} of the stop)`,
       target: `≤ ${seconds(overheadTargetMs(stopMs), 1)}`,
       met: overhead <= overheadTargetMs(stopMs),
+      tradedFor: traded ? `≤ ${MAX_CALLS} calls (section 1)` : undefined,
     };
   });
+  const defaultPoint = curve.find((p) => p.factor === 1)!;
+  const curveRows = curve.map((p) => [
+    p.factor === 1 ? '**×1 (default)**' : `×${p.factor}`,
+    ...p.overheadMs.map((o, i) => `${seconds(o, 1)}${o <= overheadTargetMs(CURVE_STOPS[i]) ? '' : ' ✗'}`),
+    `${p.medianCalls} / ${p.maxCalls}${p.maxCalls <= MAX_CALLS ? '' : ' ✗'}`,
+  ]);
   const markdown = `
 The handler's total time minus the model's own STOPPING and DELETING time (as the simulator ran
 them), with \`DEFAULT_PACING\`. Each model is RUNNING; DELETING lasts ${seconds(DELETE_MS, 0)}; every
@@ -162,6 +183,27 @@ to the end. Event-loop delay of this process (p99), which delays polls: ${millis
 scaled runs (×${SCALE} once scaled back), ${millis(realTimeLoopDelayP99Ms, 1)} during the real-time ones.
 
 ${table(['Stop', 'How', 'Runs', 'Overhead', 'Target', '', 'Of the stop', 'To STOPPING', 'Stop lag', 'Delete lag', 'Calls'], body)}
+
+**Overhead against calls.** The overhead targets of short stops and the ${MAX_CALLS}-call target of a
+5-minute stop conflict. The curve below is the default schedule with every pause (first pause,
+growth with the state's age, longest pause) multiplied by a factor, on a virtual clock (the real
+\`tearDown\` state machine, calls taking no time: the schedule alone, so overheads are lower than
+the measured rows above), 201 runs per cell with the same stop and delete durations at every
+point. ✗ marks a median over its overhead target, or a largest call count over ${MAX_CALLS}.
+
+${table(['Every pause', ...CURVE_STOPS.map((s) => `Overhead, ${duration(s)} stop`), `Calls, ${duration(FIVE_MINUTES)} stop (median / max)`], curveRows)}
+
+Looking often enough to notice a short stop within 1.5 s costs far more than ${MAX_CALLS} calls
+over a 5-minute stop; looking seldom enough for ${MAX_CALLS} calls leaves a short stop's end unseen
+for seconds. The default takes the point that keeps a long stop cheap and within 5% of its
+length (${defaultPoint.medianCalls} calls, at most ${defaultPoint.maxCalls}), and pays in seconds on short stops, where seconds cost
+little. The summary marks those rows *traded* rather than missed. The last run that searched a
+grid of 200 schedules of this form (2026-11-23; first pause 0.5 to 1.5 s, growth 2 to 10%,
+longest pause 10 to 30 s) found the cheapest one meeting all five overhead targets (1.25 s, +6%,
+≤ 20 s) at 72 calls for a 5-minute stop. The same run's "recommended" schedule (2.5 s, +12.5%,
+≤ 24 s) cut the overhead of 30 s to 2 min stops by about a third (virtual clock) but raised the
+5-minute stop's to 13.1 s, against 11.1 s for the default in that run; it was dropped, not adopted: many
+models at once, its other gain, is now the adaptive pacing's job (section 6).
 `;
   return { title: '1. Teardown overhead', markdown, verdicts };
 }
@@ -169,7 +211,7 @@ ${table(['Stop', 'How', 'Runs', 'Overhead', 'Target', '', 'Of the stop', 'To STO
 function callsSection(rows: readonly Row[], virtualCalls: readonly number[]): Section {
   const simulated = rows.flatMap((r) => r.runs.map((m) => m.calls));
   const med = median(simulated);
-  const over = (calls: readonly number[]) => percent(calls.filter((c) => c > 40).length / calls.length, 2);
+  const over = (calls: readonly number[]) => percent(calls.filter((c) => c > MAX_CALLS).length / calls.length, 2);
   const markdown = `
 Calls the simulator answered for one model whose stop lasts 5 minutes (±${SPREAD * 100}%) and whose
 delete lasts ${seconds(DELETE_MS, 0)}, with \`DEFAULT_PACING\`: one Stop, Deletes refused while STOPPING, the

@@ -2,35 +2,28 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
-import { L1PerModelWhatIf } from './l1-per-model-what-if';
 import { ProviderFrameworkTeardown } from './provider-framework-teardown';
+import { ACCOUNT, modelArn, STACK_REGION } from '../../local/e2e-environment';
 import { CustomLabelsModelLifecycle } from '../../src';
 
 /** The stacks the template benchmarks synthesize: N models, each built one of a few ways. */
 
-export type Build = 'construct' | 'provider-framework' | 'l1-what-if' | 'bare-cfn-resource';
-
-export function modelArn(i: number): string {
-  return `arn:aws:rekognition:us-east-1:123456789012:project/birds/version/v${i}/1700000000000`;
-}
+export type Build = 'construct' | 'provider-framework' | 'bare-cfn-resource';
 
 /** A fresh app with one stack holding `models` models built the `build` way. */
 export function modelStack(build: Build, models: number): { app: App; stack: Stack; outdir: string } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
   // Stack traces in construct metadata cost synth time and vary with the call site: off for all.
   const app = new App({ outdir, stackTraces: false });
-  const stack = new Stack(app, 'Bench', { env: { account: '123456789012', region: 'us-east-1' } });
+  const stack = new Stack(app, 'Bench', { env: { account: ACCOUNT, region: STACK_REGION } });
   for (let i = 0; i < models; i++) {
-    const projectVersionArn = modelArn(i);
+    const projectVersionArn = modelArn(`v${i}`);
     switch (build) {
       case 'construct':
         new CustomLabelsModelLifecycle(stack, `Model${i}`, { projectVersionArn });
         break;
       case 'provider-framework':
         new ProviderFrameworkTeardown(stack, `Model${i}`, { projectVersionArn });
-        break;
-      case 'l1-what-if':
-        new L1PerModelWhatIf(stack, `Model${i}`, { projectVersionArn });
         break;
       case 'bare-cfn-resource':
         new CfnResource(stack, `Model${i}`, { type: 'Custom::RekognitionCustomLabelsModel', properties: { ProjectVersionArn: projectVersionArn } });

@@ -11,7 +11,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 export const MAX_RESPONSE_BYTES = 4096;
 const PUT_ATTEMPTS = 3;
 /** The longest one PUT may take, from the request to the end of the answer. */
-const PUT_TIMEOUT_MS = 5_000;
+const PUT_TIMEOUT_MS = 3_000;
 const backoffMs = (attempt: number) => 250 * 2 ** attempt;
 /** The longest `putResponse` can take: every attempt and the pauses between them. */
 export const PUT_RESPONSE_MAX_MS = PUT_ATTEMPTS * PUT_TIMEOUT_MS

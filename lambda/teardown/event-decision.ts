@@ -1,9 +1,10 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ResponseStatus } from './cfn-response';
+import { readHandoff } from './handoff';
 import { ModelProperties, ModelVersion, readModelVersion, readProperties } from './properties';
 import { StackApi } from './stack-api';
 import { stackIntent, TeardownPhase } from './stack-intent';
-import { TeardownOutcome, TeardownRequest } from './teardown';
+import { TeardownOutcome, TeardownProgress, TeardownRequest } from './teardown';
 import { humanDuration, modelAdvice, stackAdvice } from './teardown-reasons';
 
 /**
@@ -18,6 +19,8 @@ export interface Handoff {
   readonly waitStartedAt: number;
   /** Which run of this teardown the receiver is (the first run is 1). */
   readonly run: number;
+  /** What the last run learned (state, since when, pacing), so the receiver goes on from there. */
+  readonly progress?: TeardownProgress;
 }
 
 /** A CloudFormation event, or one handed on by an earlier run. */
@@ -113,7 +116,7 @@ async function decideDelete(event: TeardownEvent & { RequestType: 'Delete' }, de
     return respond('SUCCESS', arn, `Model ${model.name} was left as it is: ${intent.reason}.`);
   }
 
-  const handoff = event.TeardownHandoff;
+  const handoff = readHandoff(event.TeardownHandoff);
   const waitStartedAt = handoff?.waitStartedAt ?? requestSentAt(event.ResponseURL, deps.now());
   const outcome = await deps.tearDown({
     model,
@@ -121,6 +124,7 @@ async function decideDelete(event: TeardownEvent & { RequestType: 'Delete' }, de
     waitStartedAt,
     waitDeadline: waitStartedAt + properties.maxWaitMs,
     runDeadline: deps.runDeadline,
+    progress: handoff?.progress,
   });
   switch (outcome.result) {
     case 'DONE':
@@ -132,7 +136,7 @@ async function decideDelete(event: TeardownEvent & { RequestType: 'Delete' }, de
         return respond('FAILED', arn,
           `The teardown function had no time left to call Rekognition for model ${model.name}: its timeout was lowered below what one call needs. ${advice(outcome.lastState, intent.phase)}`);
       }
-      return { kind: 'handoff', handoff: { waitStartedAt, run: (handoff?.run ?? 1) + 1 } };
+      return { kind: 'handoff', handoff: { waitStartedAt, run: (handoff?.run ?? 1) + 1, progress: outcome.progress } };
   }
 }
 

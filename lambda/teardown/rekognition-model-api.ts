@@ -7,8 +7,11 @@ import { ModelAnswer, ModelApi } from './model-api';
 
 /** Longest a single HTTP request may take, so that one hung call cannot outlast the run. */
 const REQUEST_TIMEOUT_MS = 5_000;
-/** The SDK's own attempts per call; the teardown retries beyond them with its own backoff. */
-const SDK_MAX_ATTEMPTS = 2;
+/**
+ * One attempt per call: the teardown retries with its own pacing, which must see every throttled
+ * call to slow down (an SDK retry would be a call that pacing cannot see or space out).
+ */
+const SDK_MAX_ATTEMPTS = 1;
 
 const clients = new Map<string, RekognitionClient>();
 
@@ -19,14 +22,31 @@ const clients = new Map<string, RekognitionClient>();
 export function rekognitionModelApi(region: string): ModelApi {
   let client = clients.get(region);
   if (!client) {
-    client = new RekognitionClient({
-      region,
-      maxAttempts: SDK_MAX_ATTEMPTS,
-      requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: REQUEST_TIMEOUT_MS },
-    });
+    client = newClient(region);
     clients.set(region, client);
   }
-  const rekognition = client;
+  return modelApiOf(client);
+}
+
+/**
+ * The same API with an SDK client of its own, as each concurrent run of the function has in
+ * Lambda (one process per run): for running many teardowns in one process, perhaps against an
+ * `endpoint` of its own.
+ */
+export function isolatedRekognitionModelApi(region: string, endpoint?: string): ModelApi {
+  return modelApiOf(newClient(region, endpoint));
+}
+
+function newClient(region: string, endpoint?: string): RekognitionClient {
+  return new RekognitionClient({
+    region,
+    ...(endpoint === undefined ? {} : { endpoint }),
+    maxAttempts: SDK_MAX_ATTEMPTS,
+    requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: REQUEST_TIMEOUT_MS },
+  });
+}
+
+function modelApiOf(rekognition: RekognitionClient): ModelApi {
   return {
     maxCallMs: SDK_MAX_ATTEMPTS * REQUEST_TIMEOUT_MS + 1_000,
     stopProjectVersion: (arn) =>

@@ -1,6 +1,8 @@
 /**
- * When to call Rekognition again. Two clocks: the wait for a model's state to change, and the
- * backoff after a call the service refused for load.
+ * When to call Rekognition again. Two questions: when is it worth looking at the model again (the
+ * polling schedule, from how long its state has lasted), and how often may this teardown call at
+ * all (its call rate, learned from throttling, since other teardowns share the same limit and
+ * none can see the others).
  */
 
 /** How the teardown paces its calls. */
@@ -9,35 +11,57 @@ export interface Pacing {
   readonly firstPollMs: number;
   /** Each pause is this fraction of the time the current state has lasted (bounded below and above). */
   readonly pollGrowth: number;
-  /** Longest pause between two looks at a model's state, in ms. */
+  /** Longest pause between two looks at a model's state while calls get through, in ms. */
   readonly maxPollMs: number;
-  /** First backoff after a throttled or failed call, in ms; doubles with each further one. */
+  /** Shortest backoff after a throttled or failed call, in ms. */
   readonly firstBackoffMs: number;
   /** Longest backoff after throttled or failed calls, in ms. */
   readonly maxBackoffMs: number;
+  /** Each throttled call multiplies the teardown's call rate by this (0 to 1). */
+  readonly throttleRateFactor: number;
+  /** Each call that gets through raises the teardown's call rate by this fraction. */
+  readonly admittedRateGrowth: number;
+  /** Longest gap between two polls that throttling may impose (before jitter), in ms. */
+  readonly maxCallGapMs: number;
   /**
-   * Most that throttling may stretch the polls: each throttled call doubles the stretch, each
-   * call that gets through shrinks it by a third, so that many models share Rekognition's limit.
+   * A retry after a throttled or failed call waits at least this share (0 to 1) of the learned
+   * gap: higher means fewer throttled calls, at the cost of a longer teardown when many share a limit.
    */
-  readonly maxThrottleSlowdown: number;
+  readonly retryGapShare: number;
+}
+
+/** What the teardown has learned about the shared limit; carried from run to run. */
+export interface PacingState {
+  /** Fewest ms between two calls of this teardown (0 until a call is throttled). */
+  readonly callGapMs: number;
+  /** The last backoff pause, which the next one grows from (0 after a call that got through). */
+  readonly backoffMs: number;
 }
 
 /**
  * Polls often while a state is young (a short stop ends soon after it begins), then at a pace
  * proportional to how long the state has lasted, so that the wasted time stays a small fraction
- * of the wait and a long wait costs few calls. maxPollMs is 22 s rather than 20 s: a 5-minute
- * stop then makes more than 40 calls in 0.15% of jitter draws instead of 4%, at no cost to many
- * models sharing a throttled limit (a longer pause would be, as throttling multiplies it); see
- * BENCHMARKS.md.
+ * of the wait and a long wait costs few calls (BENCHMARKS.md measures the trade-off). Each
+ * throttled call cuts the teardown's call rate to a quarter and each call that gets through raises
+ * it by a fifth, so that teardowns sharing a limit slow down together; throttling never stretches
+ * the gap between polls beyond the longest poll, and a retry does not wait for the gap, so that
+ * Stops go through and stopped models are noticed soon: a running model bills until it stops.
+ * That favours finishing sooner over fewer throttled calls (BENCHMARKS.md shows the trade-off).
  */
 export const DEFAULT_PACING: Pacing = {
   firstPollMs: 1_000,
   pollGrowth: 0.25,
   maxPollMs: 22_000,
-  firstBackoffMs: 500,
-  maxBackoffMs: 5_000,
-  maxThrottleSlowdown: 8,
+  firstBackoffMs: 1_000,
+  maxBackoffMs: 20_000,
+  throttleRateFactor: 0.25,
+  admittedRateGrowth: 0.2,
+  maxCallGapMs: 22_000,
+  retryGapShare: 0,
 };
+
+/** Nothing learned yet: no limit seen. */
+export const INITIAL_PACING_STATE: PacingState = { callGapMs: 0, backoffMs: 0 };
 
 /** Pause before looking at a state again, with ±20% jitter so that many models spread out. */
 export function pollDelayMs(pacing: Pacing, stateAgeMs: number, random: () => number): number {
@@ -45,8 +69,38 @@ export function pollDelayMs(pacing: Pacing, stateAgeMs: number, random: () => nu
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-/** Capped exponential backoff with "equal jitter" (half fixed, half random) ("attempt" counts from 1). */
-export function backoffDelayMs(pacing: Pacing, attempt: number, random: () => number): number {
-  const cap = Math.min(pacing.maxBackoffMs, pacing.firstBackoffMs * 2 ** Math.min(attempt - 1, 30));
-  return Math.round(cap / 2 + (cap / 2) * random());
+/**
+ * A call got through: the rate rises by `admittedRateGrowth` (multiplicatively, so that the share
+ * of throttled calls at the limit does not grow with the number of teardowns sharing it), and the
+ * backoff starts over.
+ */
+export function afterAdmittedCall(pacing: Pacing, state: PacingState): PacingState {
+  return { callGapMs: state.callGapMs / (1 + pacing.admittedRateGrowth), backoffMs: 0 };
+}
+
+/**
+ * A call was throttled: the rate this teardown actually called at (one call per
+ * `sinceLastCallMs`, or the learned gap if that is longer) is multiplied by `throttleRateFactor`.
+ */
+export function afterThrottledCall(pacing: Pacing, state: PacingState, sinceLastCallMs: number): PacingState {
+  const sendingGapMs = Math.max(state.callGapMs, sinceLastCallMs, pacing.firstBackoffMs);
+  return { ...state, callGapMs: Math.min(pacing.maxCallGapMs, sendingGapMs / pacing.throttleRateFactor) };
+}
+
+/**
+ * Pause after a throttled or failed call: "decorrelated jitter", a random pause between a floor
+ * (the shortest backoff, or `retryGapShare` of the learned gap if longer) and three times the last
+ * pause, capped. Returns the pause and the state that remembers it.
+ */
+export function backoff(pacing: Pacing, state: PacingState, random: () => number): { pauseMs: number; state: PacingState } {
+  const floor = Math.max(pacing.firstBackoffMs, pacing.retryGapShare * state.callGapMs);
+  const ceiling = 3 * Math.max(floor, state.backoffMs);
+  const pauseMs = Math.round(Math.min(Math.max(pacing.maxBackoffMs, floor), floor + (ceiling - floor) * random()));
+  return { pauseMs, state: { ...state, backoffMs: pauseMs } };
+}
+
+/** Pause before the next look at the model: the schedule's, but never less than the learned gap (jittered). */
+export function nextPollMs(pacing: Pacing, state: PacingState, stateAgeMs: number, random: () => number): number {
+  const scheduled = pollDelayMs(pacing, stateAgeMs, random);
+  return Math.max(scheduled, Math.round(state.callGapMs * (0.8 + 0.4 * random())));
 }

@@ -1,4 +1,4 @@
-const REQUEST_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 3_000;
 const SDK_MAX_ATTEMPTS = 2;
 /** The longest a hand-off can take: the SDK's attempts and its backoff between them. */
 export const INVOKE_SELF_MAX_MS = SDK_MAX_ATTEMPTS * REQUEST_TIMEOUT_MS + 1_000;

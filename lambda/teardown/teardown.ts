@@ -1,6 +1,14 @@
 import { ModelAnswer, ModelApi, NO_SUCH_HOST, THROTTLE_ERRORS, TRANSIENT_ERRORS } from './model-api';
 import { ModelVersion, TeardownAction } from './properties';
-import { backoffDelayMs, Pacing, pollDelayMs } from './schedule';
+import {
+  afterAdmittedCall,
+  afterThrottledCall,
+  backoff,
+  INITIAL_PACING_STATE,
+  nextPollMs,
+  Pacing,
+  PacingState,
+} from './schedule';
 import { failureReason, timeoutReason } from './teardown-reasons';
 
 /**
@@ -25,6 +33,23 @@ export interface TeardownRequest {
   readonly waitDeadline: number;
   /** This run must return by then (epoch ms): past it the wait is handed on. */
   readonly runDeadline: number;
+  /** What an earlier run of this teardown learned, to go on from there. */
+  readonly progress?: TeardownProgress;
+}
+
+/** The call the teardown makes next. */
+export type Operation = 'StopProjectVersion' | 'DeleteProjectVersion';
+
+/** What a run learned about the model and the shared limit, for the run that goes on with the wait. */
+export interface TeardownProgress {
+  /** The model's state as last seen, and since when (epoch ms). */
+  readonly state: ObservedState;
+  readonly stateSince: number;
+  readonly next: Operation;
+  /** False once Stop said the model is stopping or in a state that never runs on its own. */
+  readonly stopMayBeNeeded: boolean;
+  readonly deleteAccepted: boolean;
+  readonly pacing: PacingState;
 }
 
 /** How the teardown reaches the world: injected, so tests run it on a virtual clock. */
@@ -44,9 +69,13 @@ export type TeardownOutcome =
   /** The teardown cannot finish; `lastState` is what it last saw of the model. */
   | { readonly result: 'FAILED'; readonly reason: string; readonly lastState: ObservedState }
   /** This run's time is up but the overall wait is not: hand the wait on. */
-  | { readonly result: 'CONTINUE'; readonly lastState: ObservedState; readonly calls: number };
-
-type Operation = 'StopProjectVersion' | 'DeleteProjectVersion';
+  | {
+    readonly result: 'CONTINUE';
+    readonly lastState: ObservedState;
+    readonly calls: number;
+    /** What the run learned, for the next one; without it the next run starts over. */
+    readonly progress?: TeardownProgress;
+  };
 
 /** Statuses after which the model may still run (or start running) and so needs a Stop. */
 const MAY_RUN = new Set(['RUNNING', 'STARTING']);
@@ -65,18 +94,24 @@ const MEANINGFUL_ERRORS = new Set([
  * fails in a way waiting cannot fix, the overall wait runs out, or this run's time is up.
  */
 export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Promise<TeardownOutcome> {
-  const { model, action } = request;
+  const { model, action, progress } = request;
   const arn = model.arn;
-  let state: ObservedState = 'UNKNOWN';
-  let stateSince = deps.now();
+  let state: ObservedState = progress?.state ?? 'UNKNOWN';
+  // A clock that runs behind the last run's must not make the state look younger than it is.
+  let stateSince = Math.min(progress?.stateSince ?? deps.now(), deps.now());
   let calls = 0;
   let transientStreak = 0;
-  /** How much throttling stretches the polls now (1: not at all). */
-  let throttleSlowdown = 1;
+  let pacing: PacingState = progress?.pacing
+    ? { ...progress.pacing, callGapMs: Math.min(progress.pacing.callGapMs, deps.pacing.maxCallGapMs) }
+    : INITIAL_PACING_STATE;
+  let lastCallAt: number | undefined;
   /** False once Stop said the model is stopping or in a state that never runs on its own. */
-  let stopMayBeNeeded = true;
-  let deleteAccepted = false;
-  let next: Operation = 'StopProjectVersion';
+  let stopMayBeNeeded = progress?.stopMayBeNeeded ?? true;
+  let deleteAccepted = progress?.deleteAccepted ?? false;
+  let next: Operation = progress?.next ?? 'StopProjectVersion';
+  if (progress) {
+    deps.log({ message: 'resuming', model: arn, status: state, next, callGapMs: pacing.callGapMs, elapsedMs: deps.now() - request.waitStartedAt });
+  }
 
   const elapsedMs = () => deps.now() - request.waitStartedAt;
   const see = (observed: ObservedState) => {
@@ -97,8 +132,7 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
   /** Sleeps, but never past the point where this run must stop calling. */
   const pause = (ms: number) => deps.sleep(Math.max(0, Math.min(ms, callWindowEnd() - deps.now())));
   const callWindowEnd = () => Math.min(request.runDeadline - deps.api.maxCallMs, request.waitDeadline);
-  // The stretch never takes a pause past the longest poll: a stopped model waits no longer than that.
-  const poll = () => pause(Math.min(deps.pacing.maxPollMs, pollDelayMs(deps.pacing, deps.now() - stateSince, deps.random) * throttleSlowdown));
+  const poll = () => pause(nextPollMs(deps.pacing, pacing, deps.now() - stateSince, deps.random));
 
   for (;;) {
     // Every run makes at least one call, so a late redelivery still looks at the model once.
@@ -107,10 +141,17 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
     }
     if (deps.now() + deps.api.maxCallMs >= request.runDeadline) {
       deps.log({ message: 'run time up', model: arn, status: state, attempt: calls, elapsedMs: elapsedMs() });
-      return { result: 'CONTINUE', lastState: state, calls };
+      return {
+        result: 'CONTINUE',
+        lastState: state,
+        calls,
+        progress: { state, stateSince, next, stopMayBeNeeded, deleteAccepted, pacing },
+      };
     }
 
     calls++;
+    const sinceLastCallMs = lastCallAt === undefined ? 0 : deps.now() - lastCallAt;
+    lastCallAt = deps.now();
     const answer: ModelAnswer = next === 'StopProjectVersion'
       ? await deps.api.stopProjectVersion(arn)
       : await deps.api.deleteProjectVersion(arn);
@@ -118,16 +159,18 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
     if ('error' in answer && isTransient(answer)) {
       transientStreak++;
       if (THROTTLE_ERRORS.has(answer.error)) {
-        throttleSlowdown = Math.min(deps.pacing.maxThrottleSlowdown, throttleSlowdown * 2);
+        pacing = afterThrottledCall(deps.pacing, pacing, sinceLastCallMs);
       }
       if (transientStreak === 1) {
         deps.log({ message: 'retrying', model: arn, operation: next, error: answer.error, attempt: calls, elapsedMs: elapsedMs() });
       }
-      await pause(backoffDelayMs(deps.pacing, transientStreak, deps.random));
+      const retry = backoff(deps.pacing, pacing, deps.random);
+      pacing = retry.state;
+      await pause(retry.pauseMs);
       continue;
     }
     transientStreak = 0;
-    throttleSlowdown = Math.max(1, throttleSlowdown / 1.5);
+    pacing = afterAdmittedCall(deps.pacing, pacing);
 
     if ('error' in answer && answer.error === 'ResourceNotFoundException') {
       see('GONE');

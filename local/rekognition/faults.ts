@@ -4,7 +4,7 @@
  * model state.
  */
 import { ServiceError } from './errors';
-import { seededRandom } from './random';
+import { seededRandom } from '../random';
 import { FailFirstRule, FaultKind, OperationName, SimulatorOptions, ThrottleErrorName } from './types';
 
 const WINDOW_MS = 1_000;

@@ -5,7 +5,7 @@
 export * from './types';
 export { ServiceError } from './errors';
 export { DEFAULT_DURATIONS } from './models';
-export { seededRandom } from './random';
+export { seededRandom } from '../random';
 export { RekognitionSimulator } from './simulator';
 export type { RequestAuthorizer, ResolvedSimulatorOptions } from './simulator';
 export { PROJECT_ARN_PATTERN, PROJECT_VERSION_ARN_PATTERN } from './validation';

@@ -1,5 +1,6 @@
 import { readModelVersion, TeardownAction } from '../../lambda/teardown/properties';
-import { tearDown, TeardownRequest } from '../../lambda/teardown/teardown';
+import { DEFAULT_PACING } from '../../lambda/teardown/schedule';
+import { tearDown, TeardownProgress, TeardownRequest } from '../../lambda/teardown/teardown';
 import { error, ScriptedModelApi, status, VirtualClock, virtualDeps } from '../../local/virtual-time';
 
 const ARN = 'arn:aws:rekognition:us-east-1:123456789012:project/birds/version/v1/1700000000000';
@@ -159,8 +160,11 @@ describe('DELETE teardown', () => {
 
       expect(outcome.result).toBe('DONE');
       expect(api.operations()).toEqual(['stop', 'stop', 'stop', 'stop', 'delete', 'delete', 'delete', 'delete']);
-      // random() = 0.5: 3/4 of the doubling cap (500, 1000, 2000 ms).
-      expect(clock.sleeps.slice(0, 3)).toEqual([375, 750, 1500]);
+      const backoffs = clock.sleeps.slice(0, 3);
+      expect(backoffs[0]).toBeGreaterThanOrEqual(DEFAULT_PACING.firstBackoffMs);
+      expect(backoffs[1]).toBeGreaterThan(backoffs[0]);
+      expect(backoffs[2]).toBeGreaterThan(backoffs[1]);
+      expect(Math.max(...backoffs)).toBeLessThanOrEqual(Math.max(DEFAULT_PACING.maxBackoffMs, DEFAULT_PACING.maxCallGapMs));
     });
 
   test('retries failures below the service (no HTTP status), such as a timeout', async () => {
@@ -282,7 +286,11 @@ describe('DELETE teardown', () => {
 
     const outcome = await tearDown(req, virtualDeps(clock, api));
 
-    expect(outcome).toEqual({ result: 'CONTINUE', lastState: 'STOPPING', calls: api.calls.length });
+    expect(outcome).toMatchObject({ result: 'CONTINUE', lastState: 'STOPPING', calls: api.calls.length });
+    // What the run learned goes with the wait: the state, since when, and the call to make next.
+    expect((outcome as { progress: TeardownProgress }).progress).toMatchObject({
+      state: 'STOPPING', stateSince: t0, next: 'DeleteProjectVersion', stopMayBeNeeded: false, deleteAccepted: false,
+    });
     // No call starts later than one call's length before the run's deadline.
     expect(Math.max(...api.calls.map((c) => c.at))).toBeLessThanOrEqual(req.runDeadline - api.maxCallMs);
     expect(clock.time).toBeLessThanOrEqual(req.runDeadline - api.maxCallMs);
@@ -353,22 +361,89 @@ describe('STOP teardown', () => {
 });
 
 describe('sharing a throttled limit', () => {
-  test('polls slow down after throttling and recover as calls get through', async () => {
+  test('polls slow down after throttling and speed up again as calls get through', async () => {
     const clock = new VirtualClock();
     const t0 = clock.time;
     const throttle = error('ThrottlingException');
     const api = new ScriptedModelApi(clock, {
       stop: [status('STOPPING')],
       delete: [throttle, throttle, throttle, ...Array(8).fill(error('ResourceInUseException')),
-        (at: number) => at - t0 < 60_000 ? error('ResourceInUseException') : error('ResourceNotFoundException')],
+        (at: number) => at - t0 < 5 * MINUTE ? error('ResourceInUseException') : error('ResourceNotFoundException')],
     });
 
     await tearDown(request(clock), virtualDeps(clock, api));
 
-    // After three throttled calls, the poll that follows the first answer is stretched 8x / 1.5 ...
+    // Three throttled calls halve the rate three times: the polls that follow are longer than the
+    // schedule's own (a young state's), and never longer than the longest gap allowed ...
     const pollsAfterThrottling = clock.sleeps.slice(4, 12);
-    expect(pollsAfterThrottling[0]).toBeCloseTo(1_000 * (8 / 1.5), -1);
-    // ... and the stretch wears off with each call that gets through.
-    expect(pollsAfterThrottling.slice(1).some((ms, i) => ms < pollsAfterThrottling[i])).toBe(true);
+    expect(pollsAfterThrottling[0]).toBeGreaterThan(1.2 * DEFAULT_PACING.firstPollMs);
+    expect(Math.max(...pollsAfterThrottling)).toBeLessThanOrEqual(1.2 * DEFAULT_PACING.maxCallGapMs);
+    // ... and each call that gets through raises the rate again.
+    expect(pollsAfterThrottling[1]).toBeLessThan(pollsAfterThrottling[0]);
+  });
+
+  test('a model alone is never slowed down by pacing it did not need', async () => {
+    const clock = new VirtualClock();
+    const t0 = clock.time;
+    const api = new ScriptedModelApi(clock, {
+      stop: [status('STOPPING')],
+      delete: [(at) => at - t0 < MINUTE ? error('ResourceInUseException') : error('ResourceNotFoundException')],
+    });
+
+    await tearDown(request(clock), virtualDeps(clock, api));
+
+    // Without throttling, every pause is the schedule's: at most the longest poll, jitter included.
+    expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(1.2 * DEFAULT_PACING.maxPollMs);
+  });
+});
+
+describe('going on from a hand-off', () => {
+  const learned = (clock: VirtualClock, overrides: Partial<TeardownProgress> = {}): TeardownProgress => ({
+    state: 'STOPPING',
+    stateSince: clock.time - 4 * MINUTE,
+    next: 'DeleteProjectVersion',
+    stopMayBeNeeded: false,
+    deleteAccepted: false,
+    pacing: { callGapMs: 8_000, backoffMs: 0 },
+    ...overrides,
+  });
+
+  test('makes no fresh Stop for a model it saw STOPPING, and keeps the state\'s age and the learned pace', async () => {
+    const clock = new VirtualClock();
+    const t0 = clock.time;
+    const api = new ScriptedModelApi(clock, {
+      delete: [(at) => at - t0 < MINUTE ? error('ResourceInUseException')
+        : at - t0 < MINUTE + 10_000 ? status('DELETING') : error('ResourceNotFoundException')],
+    });
+
+    const outcome = await tearDown(request(clock, { progress: learned(clock) }), virtualDeps(clock, api));
+
+    expect(outcome.result).toBe('DONE');
+    expect(api.operations()).not.toContain('stop');
+    // A 4-minute-old state is polled at the longest pause at once, not from the first pause.
+    const firstPoll = api.calls[1].at - api.calls[0].at;
+    expect(firstPoll).toBeGreaterThanOrEqual(0.8 * DEFAULT_PACING.maxPollMs);
+  });
+
+  test('goes on waiting for a Delete the last run saw accepted', async () => {
+    const clock = new VirtualClock();
+    const api = new ScriptedModelApi(clock, { delete: [status('DELETING'), error('ResourceNotFoundException')] });
+
+    const outcome = await tearDown(request(clock, { progress: learned(clock, { state: 'DELETING', deleteAccepted: true }) }), virtualDeps(clock, api));
+
+    expect(outcome).toEqual({ result: 'DONE', summary: 'the model is deleted' });
+    expect(api.operations()).toEqual(['delete', 'delete']);
+  });
+
+  test('never takes a state\'s start from the future (a clock behind the last run\'s)', async () => {
+    const clock = new VirtualClock();
+    const api = new ScriptedModelApi(clock, { stop: [status('STOPPING')], delete: [error('ResourceInUseException')] });
+
+    const outcome = await tearDown(
+      request(clock, { runDeadline: clock.time + MINUTE, progress: learned(clock, { stateSince: clock.time + 10 * MINUTE }) }),
+      virtualDeps(clock, api),
+    );
+
+    expect((outcome as { progress: TeardownProgress }).progress.stateSince).toBeLessThanOrEqual(clock.time);
   });
 });

@@ -1,0 +1,53 @@
+import type { Handoff } from './event-decision';
+import type { Operation, TeardownProgress } from './teardown';
+
+/**
+ * Reads a hand-off back from the event payload of a run that goes on with a wait. The payload is
+ * the function's own, but it is read as untrusted input: anything malformed is dropped, so the
+ * run starts over from what CloudFormation sent (a fresh Stop is safe, only slower).
+ */
+
+const OPERATIONS: readonly Operation[] = ['StopProjectVersion', 'DeleteProjectVersion'];
+/** A status Rekognition returns, or one of the teardown's own (BUSY, UNKNOWN, GONE). */
+const STATE_PATTERN = /^[A-Z_]{1,40}$/;
+/** No learned pause may exceed an hour, the longest Lambda-driven wait there is. */
+const MAX_PAUSE_MS = 3_600_000;
+
+/** The hand-off in `value`, or undefined when there is none or it is malformed. */
+export function readHandoff(value: unknown): Handoff | undefined {
+  if (!isRecord(value) || !isTime(value.waitStartedAt) || !Number.isInteger(value.run) || (value.run as number) < 2) {
+    return undefined;
+  }
+  const progress = readProgress(value.progress);
+  return { waitStartedAt: value.waitStartedAt, run: value.run as number, ...(progress ? { progress } : {}) };
+}
+
+/** What the last run learned, or undefined when it is missing or malformed (then the run starts over). */
+export function readProgress(value: unknown): TeardownProgress | undefined {
+  if (!isRecord(value) || !isRecord(value.pacing)) {
+    return undefined;
+  }
+  const { state, stateSince, next, stopMayBeNeeded, deleteAccepted } = value;
+  const { callGapMs, backoffMs } = value.pacing;
+  if (typeof state !== 'string' || !STATE_PATTERN.test(state)
+    || !isTime(stateSince)
+    || !OPERATIONS.includes(next as Operation)
+    || typeof stopMayBeNeeded !== 'boolean'
+    || typeof deleteAccepted !== 'boolean'
+    || !isPause(callGapMs) || !isPause(backoffMs)) {
+    return undefined;
+  }
+  return { state, stateSince, next: next as Operation, stopMayBeNeeded, deleteAccepted, pacing: { callGapMs, backoffMs } };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isTime(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}
+
+function isPause(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_PAUSE_MS;
+}

@@ -1,0 +1,95 @@
+import { decide, TeardownEvent } from '../../lambda/teardown/event-decision';
+import { readHandoff, readProgress } from '../../lambda/teardown/handoff';
+import { TeardownOutcome, TeardownProgress, TeardownRequest } from '../../lambda/teardown/teardown';
+
+const ARN = 'arn:aws:rekognition:us-east-1:123456789012:project/birds/version/v1/1700000000000';
+const PROGRESS: TeardownProgress = {
+  state: 'STOPPING',
+  stateSince: 1_700_000_000_000,
+  next: 'DeleteProjectVersion',
+  stopMayBeNeeded: false,
+  deleteAccepted: false,
+  pacing: { callGapMs: 8_000, backoffMs: 0 },
+};
+
+describe('reading a hand-off back', () => {
+  test('keeps a well-formed one whole', () => {
+    const handoff = { waitStartedAt: 42, run: 3, progress: PROGRESS };
+    expect(readHandoff(JSON.parse(JSON.stringify(handoff)))).toEqual(handoff);
+  });
+
+  test.each([
+    ['no hand-off', undefined],
+    ['not an object', 'run 2'],
+    ['no start of the wait', { run: 2 }],
+    ['a start that is no time', { waitStartedAt: 'yesterday', run: 2 }],
+    ['a first run handed on', { waitStartedAt: 42, run: 1 }],
+    ['a fractional run', { waitStartedAt: 42, run: 2.5 }],
+  ])('ignores %s', (_, value) => {
+    expect(readHandoff(value)).toBeUndefined();
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    ['an unknown next call', { next: 'DescribeProjectVersions' }],
+    ['a state that is no status', { state: 'stopping; rm -rf' }],
+    ['a flag that is no boolean', { deleteAccepted: 'yes' }],
+    ['a negative gap', { pacing: { callGapMs: -1, backoffMs: 0 } }],
+    ['a gap of days', { pacing: { callGapMs: 86_400_000, backoffMs: 0 } }],
+    ['no pacing', { pacing: undefined }],
+  ])('drops progress with %s, keeping when the wait began', (_, change) => {
+    const handoff = readHandoff({ waitStartedAt: 42, run: 2, progress: { ...PROGRESS, ...change } });
+    expect(handoff).toEqual({ waitStartedAt: 42, run: 2 });
+    expect(readProgress({ ...PROGRESS, ...change })).toBeUndefined();
+  });
+});
+
+describe('a hand-off between runs', () => {
+  const event = (handoff?: unknown) => ({
+    RequestType: 'Delete',
+    PhysicalResourceId: ARN,
+    ResponseURL: 'https://example.com/response?X-Amz-Date=20261123T120000Z',
+    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Birds/1',
+    LogicalResourceId: 'Model',
+    ResourceProperties: { ServiceToken: 'token', ProjectVersionArn: ARN },
+    ...(handoff === undefined ? {} : { TeardownHandoff: handoff }),
+  }) as unknown as TeardownEvent;
+
+  test('carries what the run learned to the next run, which goes on from it', async () => {
+    const requests: TeardownRequest[] = [];
+    const deps = {
+      now: () => Date.UTC(2026, 10, 23, 12, 5, 0),
+      runDeadline: Date.UTC(2026, 10, 23, 12, 20, 0),
+      functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:teardown',
+      readStack: async () => ({ status: 'DELETE_IN_PROGRESS', resources: [] }),
+      tearDown: async (request: TeardownRequest): Promise<TeardownOutcome> => {
+        requests.push(request);
+        return { result: 'CONTINUE', lastState: 'STOPPING', calls: 3, progress: PROGRESS };
+      },
+    };
+
+    const first = await decide(event(), deps);
+    expect(first).toMatchObject({ kind: 'handoff', handoff: { run: 2, progress: PROGRESS } });
+
+    // The payload travels as JSON in the asynchronous Invoke.
+    await decide(event(JSON.parse(JSON.stringify((first as { handoff: unknown }).handoff))), deps);
+    expect(requests[0].progress).toBeUndefined();
+    expect(requests[1].progress).toEqual(PROGRESS);
+    expect(requests[1].waitStartedAt).toBe(requests[0].waitStartedAt);
+  });
+
+  test('a malformed hand-off is not trusted: the run starts over from the event', async () => {
+    const requests: TeardownRequest[] = [];
+    await decide(event({ waitStartedAt: -5, run: 'two', progress: PROGRESS }), {
+      now: () => Date.UTC(2026, 10, 23, 12, 5, 0),
+      runDeadline: Date.UTC(2026, 10, 23, 12, 20, 0),
+      functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:teardown',
+      readStack: async () => ({ status: 'DELETE_IN_PROGRESS', resources: [] }),
+      tearDown: async (request) => {
+        requests.push(request);
+        return { result: 'DONE', summary: 'the model is deleted' };
+      },
+    });
+    expect(requests[0].progress).toBeUndefined();
+    expect(requests[0].waitStartedAt).toBe(Date.UTC(2026, 10, 23, 12, 0, 0));
+  });
+});
