@@ -188,9 +188,9 @@ project.testTask.prependSpawn(rosetta);
 project.testTask.prependSpawn(project.bundler.bundleTask);
 project.testTask.spawn(integ);
 
-// One command runs every benchmark and rewrites BENCHMARKS.md (about 9 minutes on 2 cores).
+// One command runs every benchmark and rewrites BENCHMARKS.md (about 10 minutes on 2 cores).
 project.addTask('benchmark', {
-  description: 'Benchmarks the teardown, template, synth and bundle; rewrites BENCHMARKS.md (about 9 minutes)',
+  description: 'Benchmarks the teardown, template, synth and bundle; rewrites BENCHMARKS.md (about 10 minutes)',
   env: quiet,
   steps: [
     { spawn: project.bundler.bundleTask.name },

@@ -5,9 +5,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { CustomLabelsModelLifecycle, CustomLabelsModelLifecycleProps } from '../src';
 import { deployedTeardown, DeployedTeardown, TemplateResource } from './cloudformation/cloud-assembly';
 import { LocalCloudFormation } from './cloudformation/event-player';
-import { closePlayedStack, PlayedStack, startPlayedStack } from './played-stack';
 import { CfnResponseEndpoint } from './cloudformation/response-endpoint';
 import { LocalLambdaService } from './lambda/local-lambda-service';
+import { closePlayedStack, PlayedStack, startPlayedStack } from './played-stack';
 import { RekognitionSimulator, SimulatorOptions } from './rekognition';
 
 /**
