@@ -1,9 +1,3 @@
-import {
-  CloudFormationClient,
-  DescribeStacksCommand,
-  ListStackResourcesCommand,
-} from '@aws-sdk/client-cloudformation';
-
 /**
  * The two CloudFormation reads the teardown's role may make, on its own stack only: the stack's
  * status and its resources, as plain answers (errors as values, like the model API).
@@ -31,6 +25,8 @@ const SDK_MAX_ATTEMPTS = 3;
 
 /** The real CloudFormation API, in the stack's own region (from its ARN). */
 export const cloudFormationStackApi: StackApi = async (stackId) => {
+  // Loaded only for a Delete: Create and Update never read the stack, and it adds to every cold start.
+  const { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } = await import('@aws-sdk/client-cloudformation');
   const region = stackId.split(':')[3];
   const client = new CloudFormationClient({
     region,
