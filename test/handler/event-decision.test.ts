@@ -1,28 +1,14 @@
+import { ARN, PROPERTIES, RESPONSE_URL, teardownEvent } from './teardown-events';
 import { decide, TeardownEvent, requestSentAt } from '../../lambda/teardown/event-decision';
 import { readModelVersion } from '../../lambda/teardown/properties';
 import { StackRead, StackResource } from '../../lambda/teardown/stack-api';
 import { TeardownOutcome, TeardownRequest } from '../../lambda/teardown/teardown';
 
-const ARN = 'arn:aws:rekognition:eu-west-1:123456789012:project/birds/version/v1/1700000000000';
 const NEW_ARN = 'arn:aws:rekognition:eu-west-1:123456789012:project/birds/version/v2/1700000000001';
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Birds/0b5e9c40-0000-0000-0000-000000000000';
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 30);
-const RESPONSE_URL = 'https://cfn-responses.s3.amazonaws.com/x?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261123T120000Z&X-Amz-Signature=abc';
-const PROPERTIES = { ServiceToken: 'x', ProjectVersionArn: ARN, TeardownAction: 'DELETE', MaxWaitSeconds: '600', TeardownPolicyLogicalId: 'ModelTeardownPolicyAAAA' };
 
-function event(requestType: 'Create' | 'Update' | 'Delete', extra: Record<string, unknown> = {}): TeardownEvent {
-  return {
-    RequestType: requestType,
-    ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:teardown',
-    ResponseURL: RESPONSE_URL,
-    StackId: STACK_ID,
-    RequestId: 'req-1',
-    LogicalResourceId: 'Model',
-    ResourceType: 'Custom::RekognitionCustomLabelsModel',
-    ResourceProperties: PROPERTIES,
-    ...extra,
-  } as unknown as TeardownEvent;
-}
+const event = (requestType: 'Create' | 'Update' | 'Delete', extra: Record<string, unknown> = {}) => teardownEvent(requestType, STACK_ID, extra);
 
 /** An event whose ResourceProperties differ from the defaults by `props`. */
 function withProperties(e: TeardownEvent, props: Record<string, unknown>): TeardownEvent {
@@ -119,7 +105,7 @@ describe('Update', () => {
 
   test('with a malformed ARN fails and keeps the old physical id', async () => {
     const e = event('Update', { PhysicalResourceId: ARN, OldResourceProperties: {} });
-    const decision = await decide({ ...e, ResourceProperties: { ...e.ResourceProperties, ProjectVersionArn: 'nope' } } as TeardownEvent, deps());
+    const decision = await decide(withProperties(e, { ProjectVersionArn: 'nope' }), deps());
     expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: ARN });
   });
 });

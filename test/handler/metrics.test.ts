@@ -1,27 +1,14 @@
-import { TeardownEvent, Response } from '../../lambda/teardown/event-decision';
+import { ARN, teardownEvent } from './teardown-events';
+import { Response } from '../../lambda/teardown/event-decision';
 import { emitTeardownMetrics, teardownMetrics, UNKNOWN_STACK } from '../../lambda/teardown/metrics';
 import { stackNameOfStackId } from '../../src/teardown-contract';
 
-const ARN = 'arn:aws:rekognition:eu-west-1:123456789012:project/birds/version/v1/1700000000000';
 const SENT_AT = Date.UTC(2026, 10, 23, 12, 0, 0);
 const NOW = SENT_AT + 90_000;
-const RESPONSE_URL = 'https://cfn-responses.s3.amazonaws.com/x?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261123T120000Z&X-Amz-Signature=abc';
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Birds-prod/4d3f5a10-8c1e-11f0-9b5a-0a1b2c3d4e5f';
 
-function event(requestType: 'Create' | 'Update' | 'Delete', extra: Record<string, unknown> = {}): TeardownEvent {
-  return {
-    RequestType: requestType,
-    ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:teardown',
-    ResponseURL: RESPONSE_URL,
-    StackId: STACK_ID,
-    RequestId: 'req-1',
-    LogicalResourceId: 'Model',
-    ResourceType: 'Custom::RekognitionCustomLabelsModel',
-    ResourceProperties: { ServiceToken: 'x', ProjectVersionArn: ARN, TeardownAction: 'DELETE', MaxWaitSeconds: '600' },
-    ...(requestType === 'Create' ? {} : { PhysicalResourceId: ARN }),
-    ...extra,
-  } as unknown as TeardownEvent;
-}
+const event = (requestType: 'Create' | 'Update' | 'Delete', extra: Record<string, unknown> = {}) =>
+  teardownEvent(requestType, STACK_ID, { ...(requestType === 'Create' ? {} : { PhysicalResourceId: ARN }), ...extra });
 
 const success: Response = { kind: 'respond', status: 'SUCCESS', physicalResourceId: ARN, reason: 'done' };
 const failure: Response = { kind: 'respond', status: 'FAILED', physicalResourceId: ARN, reason: 'still TRAINING_IN_PROGRESS' };

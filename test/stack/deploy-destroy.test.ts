@@ -1,5 +1,5 @@
 import * as rekognition from 'aws-cdk-lib/aws-rekognition';
-import { eventOf, indexOf, modelArn, modelResourceId, stackOf, statusesOf, teardownCalls } from './stack-test-kit';
+import { addRunningModel, eventOf, indexOf, modelArn, modelResourceId, stackOf, statusesOf, teardownCalls } from './stack-test-kit';
 import { LocalCloudFormation } from '../../local/cloudformation/event-player';
 import { logicalIdOf } from '../../local/cloudformation/synthesized-stack';
 import { LocalAws } from '../../local/local-aws';
@@ -48,7 +48,7 @@ test('deploy, then destroy: the RUNNING model is stopped and deleted, the stack 
 
 test('a project and a model in one stack, destroy: the model is deleted first, the project after it', async () => {
   const arn = modelArn('with-project', 'herons');
-  aws.sim.addModel(arn, { status: 'RUNNING', stopDurationMs: 200, deleteDurationMs: 100 });
+  addRunningModel(aws, arn);
   let modelId = '';
   let projectId = '';
   const stack = stackOf(aws, 'ProjectAndModel', (s) => {
@@ -72,7 +72,7 @@ test('a project and a model in one stack, destroy: the model is deleted first, t
 
 test('a forged Delete sent to the function while the stack is CREATE_COMPLETE tears nothing down', async () => {
   const arn = modelArn('forged-delete');
-  aws.sim.addModel(arn, { status: 'RUNNING', stopDurationMs: 200, deleteDurationMs: 100 });
+  addRunningModel(aws, arn);
   let modelId = '';
   const stack = stackOf(aws, 'ForgedDelete', (s) => {
     modelId = modelResourceId(new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn }));
@@ -97,7 +97,7 @@ test('a forged Delete sent to the function while the stack is CREATE_COMPLETE te
 
 test('with DescribeStacks denied, destroy leaves the model untouched and the delete fails naming the denied permission', async () => {
   const arn = modelArn('describe-denied');
-  aws.sim.addModel(arn, { status: 'RUNNING', stopDurationMs: 200, deleteDurationMs: 100 });
+  addRunningModel(aws, arn);
   let modelId = '';
   const stack = stackOf(aws, 'DescribeDenied', (s) => {
     modelId = modelResourceId(new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn }));

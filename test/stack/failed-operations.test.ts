@@ -1,5 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { eventOf, modelArn, modelResourceId, stackOf, statusesOf, teardownCalls } from './stack-test-kit';
+import { addRunningModel, eventOf, modelArn, modelResourceId, stackOf, statusesOf, teardownCalls } from './stack-test-kit';
 import { logicalIdOf } from '../../local/cloudformation/synthesized-stack';
 import { LocalAws } from '../../local/local-aws';
 import { CustomLabelsModelLifecycle } from '../../src';
@@ -18,7 +18,6 @@ beforeAll(async () => {
 });
 afterAll(() => aws.close());
 
-const running = (arn: string) => aws.sim.addModel(arn, { status: 'RUNNING', stopDurationMs: 200, deleteDurationMs: 100 });
 
 /** A security group (a no-op resource here) created after the model's resource, so its failure rolls the model's resource back. */
 function guardAfter(model: CustomLabelsModelLifecycle): string {
@@ -29,7 +28,7 @@ function guardAfter(model: CustomLabelsModelLifecycle): string {
 
 test('a first deploy that fails on another resource rolls back to ROLLBACK_COMPLETE and leaves the adopted RUNNING model untouched', async () => {
   const arn = modelArn('first-deploy-fails');
-  running(arn);
+  addRunningModel(aws, arn);
   let modelId = '';
   const stack = stackOf(aws, 'FirstDeployFails', (s) => {
     const model = new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn });
@@ -48,8 +47,8 @@ test('a first deploy that fails on another resource rolls back to ROLLBACK_COMPL
 
 test('an update that changes the ARN and fails on another resource rolls back to UPDATE_ROLLBACK_COMPLETE, both models untouched', async () => {
   const [oldArn, newArn] = [modelArn('update-fails-old'), modelArn('update-fails-new')];
-  running(oldArn);
-  running(newArn);
+  addRunningModel(aws, oldArn);
+  addRunningModel(aws, newArn);
   let modelId = '';
   const deploy = (arn: string, guarded: boolean) => aws.deploy(aws.synthesize(stackOf(aws, 'UpdateFails', (s) => {
     const model = new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn });

@@ -1,5 +1,5 @@
 import { CfnParameter, CfnResource } from 'aws-cdk-lib';
-import { eventOf, indexOf, modelArn, modelResourceId, stackOf, statusesOf, teardownCalls } from './stack-test-kit';
+import { addRunningModel, eventOf, indexOf, modelArn, modelResourceId, stackOf, statusesOf, teardownCalls } from './stack-test-kit';
 import { LocalAws } from '../../local/local-aws';
 import { CustomLabelsModelLifecycle } from '../../src';
 
@@ -17,12 +17,11 @@ beforeAll(async () => {
 });
 afterAll(() => aws.close());
 
-const running = (arn: string) => aws.sim.addModel(arn, { status: 'RUNNING', stopDurationMs: 200, deleteDurationMs: 100 });
 
 test('a new literal projectVersionArn: UPDATE_COMPLETE, the old model deleted in the cleanup, the new one untouched', async () => {
   const [oldArn, newArn] = [modelArn('literal-old'), modelArn('literal-new')];
-  running(oldArn);
-  running(newArn);
+  addRunningModel(aws, oldArn);
+  addRunningModel(aws, newArn);
   let modelId = '';
   const deployWith = (arn: string) => aws.deploy(aws.synthesize(stackOf(aws, 'LiteralArn', (s) => {
     modelId = modelResourceId(new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn }));
@@ -43,8 +42,8 @@ test('a new literal projectVersionArn: UPDATE_COMPLETE, the old model deleted in
 
 test('a new ARN through a CfnParameter: the Update is refused with how to replace the model, the stack rolls back, both models untouched', async () => {
   const [oldArn, newArn] = [modelArn('parameter-old'), modelArn('parameter-new')];
-  running(oldArn);
-  running(newArn);
+  addRunningModel(aws, oldArn);
+  addRunningModel(aws, newArn);
   let modelId = '';
   const synthesized = aws.synthesize(stackOf(aws, 'ParameterArn', (s) => {
     const arn = new CfnParameter(s, 'ModelArn', { type: 'String' }).valueAsString;
@@ -64,7 +63,7 @@ test('a new ARN through a CfnParameter: the Update is refused with how to replac
 
 test('a renamed construct with the same ARN: UPDATE_COMPLETE, the old resource deleted in the cleanup, the model untouched', async () => {
   const arn = modelArn('renamed');
-  running(arn);
+  addRunningModel(aws, arn);
   const ids: string[] = [];
   const deployAs = (constructId: string) => aws.deploy(aws.synthesize(stackOf(aws, 'Renamed', (s) => {
     ids.push(modelResourceId(new CustomLabelsModelLifecycle(s, constructId, { projectVersionArn: arn })));
@@ -83,7 +82,7 @@ test('a renamed construct with the same ARN: UPDATE_COMPLETE, the old resource d
 
 test('a removed construct: UPDATE_COMPLETE, the model deleted in the cleanup', async () => {
   const arn = modelArn('removed');
-  running(arn);
+  addRunningModel(aws, arn);
   let modelId = '';
   const deploy = (withModel: boolean) => aws.deploy(aws.synthesize(stackOf(aws, 'Removed', (s) => {
     new CfnResource(s, 'Topic', { type: 'AWS::SNS::Topic' });
@@ -113,7 +112,7 @@ test('two constructs naming the same literal ARN in one stack: synth throws', ()
 
 test('two constructs naming the same ARN through two parameters: removing one leaves the model; destroy deletes it', async () => {
   const arn = modelArn('twice-parameter');
-  running(arn);
+  addRunningModel(aws, arn);
   const deploy = (both: boolean) => aws.deploy(aws.synthesize(stackOf(aws, 'TwiceParameter', (s) => {
     new CustomLabelsModelLifecycle(s, 'First', { projectVersionArn: new CfnParameter(s, 'FirstArn', { type: 'String' }).valueAsString });
     if (both) {

@@ -12,6 +12,11 @@ export function modelArn(version: string, project = 'birds'): string {
   return `arn:aws:rekognition:${LOCAL_REGION}:${LOCAL_ACCOUNT}:project/${project}/version/${version}/1700000000000`;
 }
 
+/** Adds a RUNNING model that stops and deletes quickly. */
+export function addRunningModel(aws: LocalAws, arn: string): void {
+  aws.sim.addModel(arn, { status: 'RUNNING', stopDurationMs: 200, deleteDurationMs: 100 });
+}
+
 /** A stack named `name` in a fresh app of `aws`, built by `build`. */
 export function stackOf(aws: LocalAws, name: string, build: (stack: Stack) => void): Stack {
   const stack = new Stack(aws.newApp(), name, { env: LOCAL_ENV });
