@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { CloudFormationEngine, OperationResult } from './cloudformation/engine';
 import { CustomResourceProvider, CustomResourceRequest } from './cloudformation/providers/custom-resource-provider';
-import { PolicyProvider, RoleProvider } from './cloudformation/providers/iam-providers';
+import { ManagedPolicyProvider, PolicyProvider, RoleProvider } from './cloudformation/providers/iam-providers';
 import { LambdaFunctionProvider } from './cloudformation/providers/lambda-function-provider';
 import { LogGroupProvider } from './cloudformation/providers/log-group-provider';
 import { NoOpProvider } from './cloudformation/providers/no-op-provider';
@@ -90,6 +90,7 @@ export class LocalAws {
     const providers: Record<string, ResourceProvider> = {
       'AWS::IAM::Role': new RoleProvider(iam),
       'AWS::IAM::Policy': new PolicyProvider(iam),
+      'AWS::IAM::ManagedPolicy': new ManagedPolicyProvider(iam),
       'AWS::Logs::LogGroup': new LogGroupProvider(),
       'AWS::Lambda::Function': new LambdaFunctionProvider(lambda, iam, (key) => this.assetDir(key)),
       'AWS::Rekognition::Project': new RekognitionProjectProvider(sim),

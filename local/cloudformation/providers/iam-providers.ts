@@ -8,7 +8,7 @@ import { IamError, LocalIam, PolicyDocument } from '../../iam';
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html
  */
 
-/** AWS::IAM::Role: RoleName (replacement when changed) and inline Policies; managed policies and the trust policy are not modelled. */
+/** AWS::IAM::Role: RoleName (replacement when changed) and inline Policies; ManagedPolicyArns and the trust policy are not modelled (attach with AWS::IAM::ManagedPolicy's Roles). */
 export class RoleProvider implements ResourceProvider {
   constructor(private readonly iam: LocalIam) {}
 
@@ -40,7 +40,7 @@ export class RoleProvider implements ResourceProvider {
     if (left.length > 0) {
       throw new ResourceFailure(`Cannot delete entity, must delete policies first. (Service: Iam, Status Code: 409) [policies: ${left.join(', ')}]`);
     }
-    this.iam.deleteRole(physicalId);
+    iamCall(() => this.iam.deleteRole(physicalId));
   }
 
   private putInlinePolicies(roleName: string, properties: Properties, oldProperties: Properties): void {
@@ -100,14 +100,68 @@ export class PolicyProvider implements ResourceProvider {
   }
 }
 
+/**
+ * AWS::IAM::ManagedPolicy (customer managed): the document, attached to each role in Roles
+ * (Groups and Users are not modelled). Ref is the policy's ARN. ManagedPolicyName and Path
+ * require replacement; the document and the roles update in place.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html
+ */
+export class ManagedPolicyProvider implements ResourceProvider {
+  constructor(private readonly iam: LocalIam) {}
+
+  public async create(context: ResourceContext, properties: Properties): Promise<Provisioned> {
+    const name = typeof properties.ManagedPolicyName === 'string' ? properties.ManagedPolicyName : generatedName(context, 128);
+    const { arn } = iamCall(() => this.iam.createPolicy(name, managedDocument(properties)));
+    for (const role of rolesOf(properties)) {
+      iamCall(() => this.iam.attachRolePolicy(role, arn));
+    }
+    return { physicalId: arn, attributes: { PolicyArn: arn } };
+  }
+
+  public async update(context: ResourceContext, current: Provisioned, properties: Properties, oldProperties: Properties): Promise<Provisioned> {
+    if (changed(properties, oldProperties, ['ManagedPolicyName', 'Path'])) {
+      return this.create(context, properties);
+    }
+    iamCall(() => this.iam.setPolicyDocument(current.physicalId, managedDocument(properties)));
+    const next = rolesOf(properties);
+    for (const role of rolesOf(oldProperties).filter((r) => !next.includes(r))) {
+      iamCall(() => this.iam.detachRolePolicy(role, current.physicalId));
+    }
+    for (const role of next) {
+      iamCall(() => this.iam.attachRolePolicy(role, current.physicalId));
+    }
+    return current;
+  }
+
+  public async delete(_context: ResourceContext, physicalId: string, properties: Properties): Promise<void> {
+    for (const role of rolesOf(properties)) {
+      if (this.iam.attachedPolicies(role).includes(physicalId)) {
+        iamCall(() => this.iam.detachRolePolicy(role, physicalId));
+      }
+    }
+    iamCall(() => this.iam.deletePolicy(physicalId));
+  }
+}
+
+function managedDocument(properties: Properties): PolicyDocument {
+  const document = properties.PolicyDocument as PolicyDocument | undefined;
+  if (typeof document !== 'object' || document === null) {
+    throw new ResourceFailure('Properties validation failed: required key [PolicyDocument] not found');
+  }
+  return document;
+}
+
+function rolesOf(properties: Properties): string[] {
+  return Array.isArray(properties.Roles) ? properties.Roles.map(String) : [];
+}
+
 function policyProperties(properties: Properties): { name: string; roles: string[]; document: PolicyDocument } {
   const name = properties.PolicyName;
   const document = properties.PolicyDocument as PolicyDocument | undefined;
   if (typeof name !== 'string' || typeof document !== 'object' || document === null) {
     throw new ResourceFailure('Properties validation failed: required key [PolicyName] or [PolicyDocument] not found');
   }
-  const roles = Array.isArray(properties.Roles) ? properties.Roles.map(String) : [];
-  return { name, roles, document };
+  return { name, roles: rolesOf(properties), document };
 }
 
 function inlinePolicies(properties: Properties): Array<{ PolicyName: string; PolicyDocument: PolicyDocument }> {
