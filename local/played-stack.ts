@@ -1,3 +1,4 @@
+import { OWN_STACK_ID_VARIABLE } from '../src/teardown-contract';
 import { DeployedTeardown } from './cloudformation/cloud-assembly';
 import { LocalCloudFormation } from './cloudformation/event-player';
 import { CloudFormationQueryApi } from './cloudformation/query-api';
@@ -28,6 +29,8 @@ export async function startPlayedStack(
   const stackApi = await CloudFormationQueryApi.start(cloudFormation);
   // Read by each run as it starts, so the endpoint may be added after the service.
   environment.AWS_ENDPOINT_URL_CLOUDFORMATION = stackApi.endpoint;
+  // What CloudFormation resolves the function's `Ref: AWS::StackId` to: the played stack's id.
+  environment[OWN_STACK_ID_VARIABLE] = cloudFormation.stackId;
   return { lambda, cloudFormation, stackApi };
 }
 

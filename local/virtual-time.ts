@@ -1,6 +1,6 @@
-import { ModelAnswer, ModelApi } from '../lambda/teardown/model-api';
+import { ModelAnswer } from '../lambda/teardown/model-api';
 import { DEFAULT_PACING } from '../lambda/teardown/schedule';
-import { TeardownDeps } from '../lambda/teardown/teardown';
+import { TeardownDeps, TeardownModelApi } from '../lambda/teardown/teardown';
 
 /** A clock that only moves when the code under test sleeps. */
 export class VirtualClock {
@@ -26,7 +26,7 @@ export interface ScriptedCall {
  * Answers each operation from its own script, in order; the last answer repeats. An answer may be
  * a function of the virtual time, for models whose state changes while the teardown waits.
  */
-export class ScriptedModelApi implements ModelApi {
+export class ScriptedModelApi implements TeardownModelApi {
   public readonly maxCallMs = 1_000;
   public readonly calls: ScriptedCall[] = [];
   private readonly scripts: Record<Operation, Array<ModelAnswer | ((at: number) => ModelAnswer)>>;
@@ -71,7 +71,7 @@ export const error = (name: string, httpStatus = name === 'InternalServerError' 
   ({ error: name, message: `simulated ${name}`, httpStatus });
 
 /** Teardown dependencies on the virtual clock, with log lines collected. */
-export function virtualDeps(clock: VirtualClock, api: ModelApi, logs: Array<Record<string, unknown>> = []): TeardownDeps {
+export function virtualDeps(clock: VirtualClock, api: TeardownModelApi, logs: Array<Record<string, unknown>> = []): TeardownDeps {
   return {
     api,
     now: clock.now,

@@ -123,18 +123,23 @@ export class CustomLabelsModelLifecycle extends Construct {
       Version: '2012-10-17',
       Statement: [{
         Effect: 'Allow',
-        Action: teardownAction === ModelTeardownAction.STOP
-          ? 'rekognition:StopProjectVersion'
-          : ['rekognition:StopProjectVersion', 'rekognition:DeleteProjectVersion'],
+        Action: [
+          'rekognition:StopProjectVersion',
+          ...teardownAction === ModelTeardownAction.STOP ? [] : ['rekognition:DeleteProjectVersion'],
+          // The resource's claim on the model: recorded on adoption, released and read on delete.
+          ...CLAIM_ACTIONS,
+        ],
         Resource: props.projectVersionArn,
       }],
     };
-    provider.registerModel(this, props.projectVersionArn, policyDocument);
-    // The policy's id (so its logical id and name) follows a literal ARN: a new ARN gets a new
-    // policy, created before the resource's update, while the old one is deleted after the old
-    // model's teardown in the cleanup phase (the remedy given in aws-cdk #14037). An L1 policy
-    // with a literal document: the L2 Policy costs synth time for nothing one statement needs.
-    this.teardownPolicy = new iam.CfnPolicy(this, `TeardownPolicy${arnKey(props.projectVersionArn)}`, {
+    const key = arnKey(this, props.projectVersionArn);
+    provider.registerModel(this, props.projectVersionArn, key, policyDocument);
+    // The policy's id (so its logical id and name) follows the ARN when it is known at synth (a
+    // literal, or a token of literals and pseudo parameters): a new ARN gets a new policy, created
+    // before the resource's update, while the old one is deleted after the old model's teardown in
+    // the cleanup phase (the remedy given in aws-cdk #14037). An L1 policy with a literal
+    // document: the L2 Policy costs synth time for nothing one statement needs.
+    this.teardownPolicy = new iam.CfnPolicy(this, `TeardownPolicy${key === undefined ? '' : shortHash(key)}`, {
       // Unique in the role, and new with a new ARN: IAM keys a role's inline policies by name.
       policyName: Lazy.string({ produce: () => Names.uniqueResourceName(this.teardownPolicy, { maxLength: 128 }) }),
       roles: [provider.role.roleName],
@@ -150,6 +155,7 @@ export class CustomLabelsModelLifecycle extends Construct {
         TeardownAction: teardownAction,
         MaxWaitSeconds: maxWait.toSeconds(),
         TeardownPolicyLogicalId: this.teardownPolicy.logicalId,
+        RecordsClaim: 'true',
       } satisfies ModelResourceProperties,
     });
     // The permissions must still exist while this resource is being deleted.
@@ -231,9 +237,60 @@ export class CustomLabelsModelLifecycle extends Construct {
   }
 }
 
-/** A short key of a literal ARN, for ids that must change with it; empty for a token. */
-function arnKey(arn: string): string {
-  return Token.isUnresolved(arn) ? '' : createHash('sha256').update(arn).digest('hex').slice(0, 8).toUpperCase();
+/** The Rekognition actions that record, release and read the resource's claim on its model. */
+const CLAIM_ACTIONS = ['rekognition:TagResource', 'rekognition:UntagResource', 'rekognition:ListTagsForResource'];
+
+/** Pseudo parameters whose value a stack knows at synth when its environment is concrete. */
+const PSEUDO_PARAMETERS = ['AWS::Partition', 'AWS::Region', 'AWS::AccountId', 'AWS::URLSuffix'];
+
+/**
+ * What identifies the ARN at synth: the literal itself, or a token's resolved form when it is made
+ * only of literals and pseudo parameters (`Stack.formatArn`, `Fn::Join`, `Fn::Sub`), with the
+ * pseudo parameters the stack's environment fixes filled in. Undefined when the ARN is only known
+ * at deploy (a parameter, an attribute, an import).
+ */
+function arnKey(scope: Construct, arn: string): string | undefined {
+  if (!Token.isUnresolved(arn)) {
+    return arn;
+  }
+  const stack = Stack.of(scope);
+  const known: Record<string, string> = {
+    'AWS::Partition': stack.partition,
+    'AWS::Region': stack.region,
+    'AWS::AccountId': stack.account,
+    'AWS::URLSuffix': stack.urlSuffix,
+  };
+  let isStatic = true;
+  const fill = (value: unknown): unknown => {
+    if (typeof value === 'string' || typeof value === 'number') {
+      return value;
+    }
+    if (Array.isArray(value)) {
+      return value.map(fill);
+    }
+    if (typeof value === 'object' && value !== null) {
+      const entries = Object.entries(value);
+      if (entries.length === 1 && entries[0][0] === 'Ref') {
+        const name = String(entries[0][1]);
+        isStatic &&= PSEUDO_PARAMETERS.includes(name);
+        return Token.isUnresolved(known[name]) || known[name] === undefined ? value : known[name];
+      }
+      isStatic &&= entries.every(([k]) => k === 'Fn::Join' || k === 'Fn::Sub');
+      return Object.fromEntries(entries.map(([k, v]) => [k, fill(v)]));
+    }
+    isStatic = false;
+    return value;
+  };
+  const resolved = fill(stack.resolve(arn));
+  // Fn::Sub may name a parameter or resource in its string: only pseudo parameters are static.
+  const subNames = JSON.stringify(resolved).match(/\$\{[^}]+\}/g) ?? [];
+  isStatic &&= subNames.every((name) => PSEUDO_PARAMETERS.includes(name.slice(2, -1)));
+  return isStatic ? JSON.stringify(resolved) : undefined;
+}
+
+/** A short hash of an ARN key, for ids that must change with the ARN. */
+function shortHash(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 8).toUpperCase();
 }
 
 /** A literal ARN must name a model in the stack's account and partition, when both are known. */

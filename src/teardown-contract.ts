@@ -29,7 +29,27 @@ export interface ModelResourceProperties {
    * updated away in place, and the handler refuses the change rather than orphan the old model.
    */
   readonly TeardownPolicyLogicalId: string;
+  /**
+   * `'true'` when the resource records its claim on the model as a tag ({@link CLAIM_TAG_KEY_PREFIX}),
+   * and its policy grants the tag actions. Absent in resources of versions before claims: their
+   * Delete keeps the stack-only check, since their policy may not grant the tag actions yet.
+   */
+  readonly RecordsClaim?: 'true';
 }
+
+/**
+ * Ownership claims on the model itself: each resource that adopts a model tags it with a key under
+ * this prefix (unique to the resource's stack id and logical id) and a value naming both. A Delete
+ * removes its own claim, then tears the model down only if no other claim is left. A permanent
+ * contract with users (the README says how to list and release claims by hand).
+ */
+export const CLAIM_TAG_KEY_PREFIX = 'cdk-rekognition-model-lifecycle:claim:';
+
+/**
+ * The environment variable in which the construct gives the teardown function the id of the stack
+ * it belongs to: events from any other stack are refused, and metrics name this stack.
+ */
+export const OWN_STACK_ID_VARIABLE = 'TEARDOWN_STACK_ID';
 
 /**
  * Bounds on the teardown's longest wait, in seconds. CloudFormation waits at most an hour for a
@@ -91,11 +111,11 @@ export const TEARDOWN_METRICS = {
   namespace: 'RekognitionCustomLabelsModelLifecycle',
   /** Deletes answered FAILED (1 per failed answer, 0 per successful one). */
   failures: 'TeardownFailures',
-  /** Deletes answered SUCCESS after the model was torn down (1 per teardown, 0 per failed one). */
+  /** Deletes that tore the model down (1 per teardown, once across hand-offs; 0 per failed Delete; nothing for a Delete that left the model). */
   teardowns: 'Teardowns',
   /** Milliseconds from CloudFormation's delete request to the successful answer, across hand-offs. */
   duration: 'TeardownDuration',
-  /** The dimension: the name of the stack the model's resource belongs to. */
+  /** The dimension: the name of the stack the teardown function belongs to (never taken from the event). */
   stackNameDimension: 'StackName',
 } as const;
 

@@ -1,20 +1,20 @@
 import * as path from 'path';
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { OWN_STACK_ID_VARIABLE } from './teardown-contract';
 
 /** The id of the provider in its stack: a permanent contract with users' stacks. */
 const PROVIDER_ID = 'RekognitionCustomLabelsModelLifecycleProvider';
 
-/** IAM's limit on the inline policies of one role together, in characters (whitespace not counted). */
-export const ROLE_INLINE_POLICIES_MAX_CHARS = 10_240;
 /**
- * Kept for the function's own inline policy (logs, self-invoke, reading its stack): its ARNs
- * hold a stack name of up to 128 characters and names CloudFormation generates.
+ * IAM's limit on the inline policies of one role together, in characters (whitespace not counted).
+ * Only the models' policies are inline: the function's own permissions are a managed policy,
+ * which does not count toward it.
  */
-export const HANDLER_POLICY_RESERVED_CHARS = 1_000;
+export const ROLE_INLINE_POLICIES_MAX_CHARS = 10_240;
 /** How long a token ARN is assumed to be, for the limit above (a version ARN is typically about 100). */
 export const TOKEN_ARN_ASSUMED_CHARS = 256;
 /** Why the function does not run on the newest Node.js runtime that aws-cdk-lib names, for cdk-nag. */
@@ -39,12 +39,17 @@ export class TeardownProvider extends Construct {
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
   public readonly function: lambda.Function;
-  /** Lets the function write to its own log group, hand a long wait on to a fresh run of itself, and read its own stack. */
-  public readonly handlerPolicy: iam.Policy;
-  /** Characters of the role's inline policies so far, the function's own included. */
-  private policyChars = HANDLER_POLICY_RESERVED_CHARS;
+  /**
+   * Lets the function write to its own log group, hand a long wait on to a fresh run of itself,
+   * and read its own stack (and its root stack, when nested). A managed policy, so that the
+   * role's inline-policy limit is left whole to the models' policies.
+   */
+  public readonly handlerPolicy: iam.ManagedPolicy;
+  /** Characters of the role's inline policies so far. */
+  private policyChars = 0;
   private models = 0;
-  private readonly literalArns = new Map<string, string>();
+  /** Construct paths of the models so far, by the key of their ARN. */
+  private readonly modelPaths = new Map<string, string>();
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -69,6 +74,8 @@ export class TeardownProvider extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
+      // Which stack's events the function serves, and which stack its metrics name.
+      environment: { [OWN_STACK_ID_VARIABLE]: Stack.of(this).stackId },
       memorySize: 256,
       // Lambda's longest run; longer waits are handed on to a fresh run.
       timeout: Duration.minutes(15),
@@ -80,7 +87,10 @@ export class TeardownProvider extends Construct {
     });
     // Not the role's default policy, on which the function depends: this one names the function.
     // Only models invoke the function, and each model's resource depends on this policy.
-    this.handlerPolicy = new iam.Policy(this, 'HandlerPolicy', {
+    const stack = Stack.of(this);
+    const root = rootStackOf(stack);
+    this.handlerPolicy = new iam.ManagedPolicy(this, 'HandlerManagedPolicy', {
+      description: 'The teardown function\'s own permissions: its log group, handing a wait on to itself, reading its stack',
       roles: [this.role],
       statements: [
         new iam.PolicyStatement({
@@ -94,30 +104,67 @@ export class TeardownProvider extends Construct {
         // A Delete tears a model down only when the stack shows it is meant (stack-intent.ts).
         new iam.PolicyStatement({
           actions: ['cloudformation:DescribeStacks', 'cloudformation:ListStackResources'],
-          resources: [Stack.of(this).stackId],
+          resources: [stack.stackId],
         }),
+        // In a nested stack, only the root's status tells a rollback of the whole operation.
+        ...(root === stack ? [] : [new iam.PolicyStatement({
+          actions: ['cloudformation:DescribeStacks'],
+          resources: [root.stackId],
+        })]),
       ],
     });
   }
 
   /**
-   * Counts a model's policy against the role's inline-policy limit and its ARN against the other
-   * models', so that a stack that synthesizes also deploys, and no two resources own one model.
+   * Counts a model's policy against the role's inline-policy limit, refuses a second resource for
+   * one model in this stack, and warns when another stack of the app names the same model.
+   * `arnKey` identifies the ARN (a literal, or a token's resolved form), undefined when it is only
+   * known at deploy.
    */
-  public registerModel(model: Construct, arn: string, policyDocument: object): void {
-    const owner = Token.isUnresolved(arn) ? undefined : this.literalArns.get(arn);
+  public registerModel(model: Construct, arn: string, arnKey: string | undefined, policyDocument: object): void {
+    const owner = arnKey === undefined ? undefined : this.modelPaths.get(arnKey);
     if (owner !== undefined) {
       throw new Error(`projectVersionArn '${arn}' is already owned by ${owner} in this stack; a model may have only one CustomLabelsModelLifecycle per stack. Remove one of them.`);
     }
     const chars = JSON.stringify(policyDocument).length
       + (Token.isUnresolved(arn) ? TOKEN_ARN_ASSUMED_CHARS - arn.length : 0);
     if (this.policyChars + chars > ROLE_INLINE_POLICIES_MAX_CHARS) {
-      throw new Error(`Too many models in stack ${Stack.of(this).stackName}: ${model.node.path} would be model number ${this.models + 1} of its teardown role, whose inline policies would then hold ${this.policyChars + chars} characters, past IAM's limit of ${ROLE_INLINE_POLICIES_MAX_CHARS} for one role (this model's policy takes ${chars}, and ${HANDLER_POLICY_RESERVED_CHARS} are kept for the function's own). Put the other models in another stack: each stack has its own teardown role.`);
+      throw new Error(`Too many models in stack ${Stack.of(this).stackName}: ${model.node.path} would be model number ${this.models + 1} of its teardown role, whose inline policies would then hold ${this.policyChars + chars} characters, past IAM's limit of ${ROLE_INLINE_POLICIES_MAX_CHARS} for one role (this model's policy takes ${chars}). Put the other models in another stack: each stack has its own teardown role.`);
     }
-    if (!Token.isUnresolved(arn)) {
-      this.literalArns.set(arn, model.node.path);
+    if (arnKey !== undefined) {
+      warnOfOtherStacks(model, arnKey);
+      this.modelPaths.set(arnKey, model.node.path);
     }
     this.policyChars += chars;
     this.models++;
   }
+}
+
+/** The top-level stack of `stack` (itself unless it is nested). */
+function rootStackOf(stack: Stack): Stack {
+  let root = stack;
+  while (root.nestedStackParent) {
+    root = root.nestedStackParent;
+  }
+  return root;
+}
+
+/** Models of the app so far, by ARN key: one map per app (construct tree root). */
+const appModels = new WeakMap<IConstruct, Map<string, string[]>>();
+
+/**
+ * Several stacks may name one model: each records its claim on it, and the last stack to be
+ * destroyed tears it down. Worth a warning, since destroying one stage then leaves the model to
+ * the other: the author should know.
+ */
+function warnOfOtherStacks(model: Construct, arnKey: string): void {
+  const root = model.node.root;
+  const models = appModels.get(root) ?? new Map<string, string[]>();
+  appModels.set(root, models);
+  const others = models.get(arnKey) ?? [];
+  if (others.length > 0) {
+    Annotations.of(model).addWarningV2('cdk-rekognition-model-lifecycle:modelInSeveralStacks',
+      `The model of ${model.node.path} is also named by ${others.join(', ')}: each stack records its claim on the model, and only the last of them to be destroyed (or to remove it) tears the model down.`);
+  }
+  models.set(arnKey, [...others, model.node.path]);
 }

@@ -1,16 +1,20 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ResponseStatus } from './cfn-response';
 import { readHandoff } from './handoff';
+import { ModelApi } from './model-api';
+import { checkOwnership, recordClaim } from './ownership';
 import { ModelProperties, ModelVersion, readModelVersion, readProperties } from './properties';
+import { RetryDeps } from './retrying';
 import { StackApi } from './stack-api';
-import { stackIntent, TeardownPhase } from './stack-intent';
+import { TeardownPhase } from './stack-intent';
 import { TeardownOutcome, TeardownProgress, TeardownRequest } from './teardown';
-import { humanDuration, modelAdvice, stackAdvice } from './teardown-reasons';
+import { claimNotRecordedReason, humanDuration, modelAdvice, stackAdvice } from './teardown-reasons';
 
 /**
- * What a CloudFormation event means for the model: Create and Update adopt a model ARN and touch
- * no model; Delete tears down the model named by the physical id, but only when the stack itself
- * shows that it means to end it now.
+ * What a CloudFormation event means for the model: Create and Update adopt a model ARN, recording
+ * the resource's claim on the model, and touch nothing else; Delete tears down the model named by
+ * the physical id, but only when the stack itself shows that it means to end it now and no other
+ * resource still claims it.
  */
 
 /** Carried by a run that continues a wait begun by an earlier run. */
@@ -32,24 +36,34 @@ export interface Response {
   readonly status: ResponseStatus;
   readonly physicalResourceId: string;
   readonly reason: string;
+  /** What the answer counts in the teardown metrics: a model torn down, a failed teardown, or nothing. */
+  readonly counts?: 'TORN_DOWN' | 'FAILED_TEARDOWN';
 }
 
 /** What the run does next: answer, or hand the wait on to a fresh run. */
 export type Decision = Response | { readonly kind: 'handoff'; readonly handoff: Handoff };
 
 /** What deciding needs from the run. */
-export interface DecisionDeps {
-  readonly now: () => number;
+export interface DecisionDeps extends RetryDeps {
   /** This run must have decided by then (epoch ms). */
   readonly runDeadline: number;
   /** The ARN of this function: its account and partition are the only ones it can tear down in. */
   readonly functionArn: string;
-  readonly readStack: StackApi;
+  /** The stack the function belongs to, as its environment says; events of other stacks are refused. */
+  readonly ownStackId?: string;
+  /** CloudFormation's reads, in a region. */
+  readonly stacks: (region: string) => Promise<StackApi>;
+  /** Rekognition's model calls, in a region. */
+  readonly models: (region: string) => ModelApi;
   readonly tearDown: (request: TeardownRequest) => Promise<TeardownOutcome>;
 }
 
 /** Decides the answer to one event (or that the wait is handed on); tears the model down on Delete. */
 export async function decide(event: TeardownEvent, deps: DecisionDeps): Promise<Decision> {
+  if (deps.ownStackId !== undefined && event.StackId !== deps.ownStackId) {
+    const physicalResourceId = 'PhysicalResourceId' in event ? event.PhysicalResourceId : `invalid-model-arn-${event.RequestId}`;
+    return respond('FAILED', physicalResourceId, `This teardown function serves only the resources of stack ${deps.ownStackId}, not of ${String(event.StackId).slice(0, 300)}. No model was touched.`);
+  }
   if (event.RequestType === 'Delete') {
     return decideDelete(event, deps);
   }
@@ -66,15 +80,29 @@ export async function decide(event: TeardownEvent, deps: DecisionDeps): Promise<
     return failed(elsewhere);
   }
   const previous = readModelVersion(previousId);
-  if (!previous || previous.arn === model.arn) {
-    return respond('SUCCESS', model.arn, `Model ${model.name} will be torn down when the stack deletes this resource.`);
+  const replaces = previous !== undefined && previous.arn !== model.arn;
+  if (replaces) {
+    const oldProperties = event.RequestType === 'Update' ? readProperties(event.OldResourceProperties) : undefined;
+    if (!grantOutlivesUpdate(oldProperties, properties)) {
+      return failed(`ProjectVersionArn changed from ${previous.name} to ${model.name}, but the old model's teardown permission was updated in place (the ARN is not known at synth, or the resource predates per-ARN policies), so the old model could not be torn down. Nothing was changed. To replace the model, give the construct a new id (the old resource then tears the old model down), or remove the construct in one deploy and add it back in the next.`);
+    }
   }
-  const oldProperties = event.RequestType === 'Update' ? readProperties(event.OldResourceProperties) : undefined;
-  if (!grantOutlivesUpdate(oldProperties, properties)) {
-    return failed(`ProjectVersionArn changed from ${previous.name} to ${model.name}, but the old model's teardown permission was updated in place (the ARN is not known at synth, or the resource predates per-ARN policies), so the old model could not be torn down. Nothing was changed. To replace the model, give the construct a new id (the old resource then tears the old model down), or remove the construct in one deploy and add it back in the next.`);
+  if (properties.recordsClaim) {
+    const claimed = await recordClaim(model, event.StackId, event.LogicalResourceId, { ...deps, models: deps.models(model.region) }, deps.runDeadline);
+    const answer = 'outOfTime' in claimed ? claimed.outOfTime : claimed.answered;
+    if ('error' in answer) {
+      // The model of an unchanged ARN may have been deleted by hand: nothing left to claim, nothing to refuse.
+      if (previous?.arn === model.arn && answer.error === 'ResourceNotFoundException') {
+        return respond('SUCCESS', model.arn, `Model ${model.name} no longer exists; nothing to claim or tear down.`);
+      }
+      return failed(claimNotRecordedReason(model, answer, 'outOfTime' in claimed && claimed.throttled));
+    }
   }
-  // A new ARN becomes the physical id; CloudFormation then deletes the old resource in its cleanup.
-  return respond('SUCCESS', model.arn, `Model ${model.name} replaces ${previous.name}, which is torn down in the cleanup phase.`);
+  if (replaces) {
+    // A new ARN becomes the physical id; CloudFormation then deletes the old resource in its cleanup.
+    return respond('SUCCESS', model.arn, `Model ${model.name} replaces ${previous.name}, which is torn down in the cleanup phase.`);
+  }
+  return respond('SUCCESS', model.arn, `Model ${model.name} will be torn down when the stack deletes this resource and no other stack claims it.`);
 }
 
 /** The old model's grant survives until the cleanup phase only when it is another policy resource. */
@@ -101,42 +129,56 @@ async function decideDelete(event: TeardownEvent & { RequestType: 'Delete' }, de
   // Delete acts on the physical id; the properties only choose how.
   const properties = readProperties({ ...event.ResourceProperties, ProjectVersionArn: arn });
   if (typeof properties === 'string') {
-    return respond('FAILED', arn, properties);
+    return respond('FAILED', arn, properties, 'FAILED_TEARDOWN');
   }
   const { model, action } = properties;
   const advice = (state: string, phase?: TeardownPhase) =>
     `${modelAdvice(model, action, state)} ${stackAdvice(phase, event.StackId, event.LogicalResourceId)}`;
 
-  const stack = await deps.readStack(event.StackId);
-  if ('error' in stack) {
-    return respond('FAILED', arn, `Could not read the stack to confirm that it means to end model ${model.name} (${stack.error}: ${stack.message}); allow cloudformation:DescribeStacks and cloudformation:ListStackResources on the stack for the teardown role (check SCPs). ${advice('UNKNOWN')}`);
-  }
-  const intent = stackIntent(stack, arn);
-  if (!intent.tearDown) {
-    return respond('SUCCESS', arn, `Model ${model.name} was left as it is: ${intent.reason}.`);
-  }
-
   const handoff = readHandoff(event.TeardownHandoff);
   const waitStartedAt = handoff?.waitStartedAt ?? requestSentAt(event.ResponseURL, deps.now());
+  const waitDeadline = waitStartedAt + properties.maxWaitMs;
+  const handOn = (progress?: TeardownProgress): Decision =>
+    ({ kind: 'handoff', handoff: { waitStartedAt, run: (handoff?.run ?? 1) + 1, ...(progress ? { progress } : {}) } });
+
+  const ownership = await checkOwnership({
+    model,
+    stackId: event.StackId,
+    logicalId: event.LogicalResourceId,
+    recordsClaim: properties.recordsClaim,
+    waitDeadline,
+    runDeadline: deps.runDeadline,
+  }, { ...deps, stacks: await deps.stacks(event.StackId.split(':')[3]), models: deps.models(model.region) });
+  switch (ownership.kind) {
+    case 'leave':
+      return respond('SUCCESS', arn, `Model ${model.name} was left as it is: ${ownership.reason}.`);
+    case 'failed':
+      return respond('FAILED', arn, `${ownership.reason} ${advice('UNKNOWN')}`, 'FAILED_TEARDOWN');
+    case 'outOfRunTime':
+      return handOn(handoff?.progress);
+  }
+
   const outcome = await deps.tearDown({
     model,
     action,
     waitStartedAt,
-    waitDeadline: waitStartedAt + properties.maxWaitMs,
+    waitDeadline,
     runDeadline: deps.runDeadline,
     progress: handoff?.progress,
   });
   switch (outcome.result) {
     case 'DONE':
-      return respond('SUCCESS', arn, `Model ${model.name}: ${outcome.summary} (after ${humanDuration(deps.now() - waitStartedAt)}).`);
+      return respond('SUCCESS', arn, `Model ${model.name}: ${outcome.summary} (after ${humanDuration(deps.now() - waitStartedAt)}).`,
+        outcome.tornDown ? 'TORN_DOWN' : undefined);
     case 'FAILED':
-      return respond('FAILED', arn, `${outcome.reason} ${advice(outcome.lastState, intent.phase)}`);
+      return respond('FAILED', arn, `${outcome.reason} ${advice(outcome.lastState, ownership.phase)}`, 'FAILED_TEARDOWN');
     case 'CONTINUE':
       if (outcome.calls === 0) {
         return respond('FAILED', arn,
-          `The teardown function had no time left to call Rekognition for model ${model.name}: its timeout was lowered below what one call needs. ${advice(outcome.lastState, intent.phase)}`);
+          `The teardown function had no time left to call Rekognition for model ${model.name}: its timeout was lowered below what one call needs. ${advice(outcome.lastState, ownership.phase)}`,
+          'FAILED_TEARDOWN');
       }
-      return { kind: 'handoff', handoff: { waitStartedAt, run: (handoff?.run ?? 1) + 1, progress: outcome.progress } };
+      return handOn(outcome.progress);
   }
 }
 
@@ -161,6 +203,6 @@ export function requestSentAt(responseUrl: string, fallback: number): number {
   return Math.min(sentAt, fallback);
 }
 
-function respond(status: ResponseStatus, physicalResourceId: string, reason: string): Response {
-  return { kind: 'respond', status, physicalResourceId, reason };
+function respond(status: ResponseStatus, physicalResourceId: string, reason: string, counts?: Response['counts']): Response {
+  return { kind: 'respond', status, physicalResourceId, reason, ...(counts ? { counts } : {}) };
 }

@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { PUT_RESPONSE_MAX_MS, putResponse, responseBody } from './cfn-response';
 import { Decision, decide, Handoff, Response, TeardownEvent } from './event-decision';
 import { emitTeardownMetrics } from './metrics';
+import { OWN_STACK_ID_VARIABLE } from './properties';
 import { rekognitionModelApi } from './rekognition-model-api';
 import { DEFAULT_PACING } from './schedule';
 import { INVOKE_SELF_MAX_MS, invokeSelf } from './self-invoke';
@@ -19,6 +20,8 @@ const RESPONSE_RESERVE_MS = Math.max(PUT_RESPONSE_MAX_MS, INVOKE_SELF_MAX_MS) + 
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const log = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
+/** The stack this function belongs to, as the construct sets it (CloudFormation resolves it). */
+const ownStackId = (): string | undefined => process.env[OWN_STACK_ID_VARIABLE] || undefined;
 
 /** Answers one CloudFormation event (or hand-off), never throwing. */
 export async function handler(event: TeardownEvent, context: Context): Promise<void> {
@@ -38,7 +41,7 @@ export async function handler(event: TeardownEvent, context: Context): Promise<v
   if (!response) {
     return;
   }
-  emitTeardownMetrics(event, response, runStartedAt);
+  emitTeardownMetrics(event, response, runStartedAt, ownStackId());
   const body = responseBody(event, response.status, response.physicalResourceId, response.reason);
   try {
     await putResponse(event.ResponseURL, body, sleep);
@@ -50,19 +53,15 @@ export async function handler(event: TeardownEvent, context: Context): Promise<v
 
 async function decideSafely(event: TeardownEvent, context: Context): Promise<Decision> {
   try {
+    const run = { now: Date.now, sleep, random: Math.random, pacing: DEFAULT_PACING, log };
     return await decide(event, {
-      now: Date.now,
+      ...run,
       runDeadline: Date.now() + context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS,
       functionArn: context.invokedFunctionArn,
-      readStack: cloudFormationStackApi,
-      tearDown: (request) => tearDown(request, {
-        api: rekognitionModelApi(request.model.region),
-        now: Date.now,
-        sleep,
-        random: Math.random,
-        pacing: DEFAULT_PACING,
-        log,
-      }),
+      ownStackId: ownStackId(),
+      stacks: cloudFormationStackApi,
+      models: rekognitionModelApi,
+      tearDown: (request) => tearDown(request, { ...run, api: rekognitionModelApi(request.model.region) }),
     });
   } catch (err) {
     return internalFailure(event, `The teardown failed unexpectedly (${describe(err)}); see the function's log, and please report it.`);
@@ -83,7 +82,7 @@ async function handOff(event: TeardownEvent, context: Context, handoff: Handoff)
 function internalFailure(event: TeardownEvent, reason: string): Response {
   const physicalResourceId = 'PhysicalResourceId' in event ? event.PhysicalResourceId : `invalid-model-arn-${event.RequestId}`;
   const advice = event.RequestType === 'Delete' ? ` ${stackAdvice(undefined, event.StackId, event.LogicalResourceId)}` : '';
-  return { kind: 'respond', status: 'FAILED', physicalResourceId, reason: reason + advice };
+  return { kind: 'respond', status: 'FAILED', physicalResourceId, reason: reason + advice, ...(event.RequestType === 'Delete' ? { counts: 'FAILED_TEARDOWN' as const } : {}) };
 }
 
 function describe(err: unknown): string {

@@ -1,5 +1,5 @@
 import { TeardownEvent, requestSentAt, Response } from './event-decision';
-import { readModelVersion, stackNameOfStackId, TEARDOWN_METRICS } from './properties';
+import { stackNameOfStackId, TEARDOWN_METRICS } from './properties';
 
 /**
  * The teardown's CloudWatch metrics, written as one log line in CloudWatch's embedded metric
@@ -12,28 +12,27 @@ import { readModelVersion, stackNameOfStackId, TEARDOWN_METRICS } from './proper
  * what aws-embedded-metrics-node does for the same reason (awslabs/aws-embedded-metrics-node#158).
  */
 
-/** The dimension value when the event carries no stack id CloudFormation would send (never from CloudFormation). */
+/** The dimension value when the function does not know its stack (never with the construct's environment). */
 export const UNKNOWN_STACK = 'UNKNOWN';
 
 /**
- * The EMF document for the answer to `event`, or undefined when the answer is no teardown's:
- * Create and Update touch no model, and a Delete of a resource that never adopted a model tears
- * nothing down. A FAILED answer to a Delete always counts, whatever the cause. Called only for
- * answers, never for a hand-off to a fresh run.
+ * The EMF document for the answer to `event`, or undefined when the answer counts nothing: Create
+ * and Update touch no model, and a Delete that left the model as it was (a rollback, a forged
+ * event, another claim) tore nothing down. `ownStackId` is the stack the function belongs to,
+ * never the event's, so that no event can set off another stack's alarm. Called only for answers,
+ * never for a hand-off to a fresh run, so a teardown over several runs counts once.
  */
 export function teardownMetrics(
   event: TeardownEvent,
   response: Response,
   runStartedAt: number,
   now: number,
+  ownStackId: string | undefined,
 ): Record<string, unknown> | undefined {
-  if (event.RequestType !== 'Delete') {
+  if (event.RequestType !== 'Delete' || response.counts === undefined) {
     return undefined;
   }
-  const failed = response.status === 'FAILED';
-  if (!failed && !readModelVersion(event.PhysicalResourceId)) {
-    return undefined;
-  }
+  const failed = response.counts === 'FAILED_TEARDOWN';
   const waitStartedAt = event.TeardownHandoff?.waitStartedAt ?? requestSentAt(event.ResponseURL, runStartedAt);
   const metrics: Array<{ Name: string; Unit: string }> = [
     { Name: TEARDOWN_METRICS.failures, Unit: 'Count' },
@@ -56,7 +55,7 @@ export function teardownMetrics(
         Metrics: metrics,
       }],
     },
-    [TEARDOWN_METRICS.stackNameDimension]: stackNameOfStackId(event.StackId) ?? UNKNOWN_STACK,
+    [TEARDOWN_METRICS.stackNameDimension]: stackNameOfStackId(ownStackId) ?? UNKNOWN_STACK,
     ...values,
     message: 'teardown metrics',
     model: event.PhysicalResourceId,
@@ -72,10 +71,11 @@ export function emitTeardownMetrics(
   event: TeardownEvent,
   response: Response,
   runStartedAt: number,
+  ownStackId: string | undefined,
   write: (line: string) => void = (line) => process.stdout.write(line),
 ): void {
   try {
-    const document = teardownMetrics(event, response, runStartedAt, Date.now());
+    const document = teardownMetrics(event, response, runStartedAt, Date.now(), ownStackId);
     if (document) {
       write(`${JSON.stringify(document)}\n`);
     }

@@ -1,7 +1,9 @@
 import {
+  CLAIM_TAG_KEY_PREFIX,
   MAX_WAIT_SECONDS,
   MODEL_RESOURCE_TYPE,
   ModelResourceProperties,
+  OWN_STACK_ID_VARIABLE,
   parseProjectVersionArn,
   PROJECT_VERSION_ARN_FORM,
   stackNameOfStackId,
@@ -18,7 +20,7 @@ export { TEARDOWN_METRICS, stackNameOfStackId };
  * construct, and hands on parsed values: the one handler module that imports from src/.
  */
 
-export { MODEL_RESOURCE_TYPE };
+export { CLAIM_TAG_KEY_PREFIX, MODEL_RESOURCE_TYPE, OWN_STACK_ID_VARIABLE };
 
 /** A model version, parsed from its ARN. */
 export interface ModelVersion {
@@ -41,6 +43,8 @@ export interface ModelProperties {
   readonly maxWaitMs: number;
   /** The logical id of the policy granting this model's teardown (absent in resources of older versions). */
   readonly teardownPolicyLogicalId?: string;
+  /** Whether the resource records its claim on the model as a tag (false in resources of versions before claims). */
+  readonly recordsClaim: boolean;
 }
 
 /** The model version named by `value`, or undefined when it is no model version ARN. */
@@ -79,5 +83,6 @@ export function readProperties(properties: Record<string, unknown> | undefined):
     action: action as TeardownAction,
     maxWaitMs: maxWaitSeconds * 1000,
     teardownPolicyLogicalId: typeof policy === 'string' && policy !== '' ? policy : undefined,
+    recordsClaim: raw.RecordsClaim === 'true',
   };
 }

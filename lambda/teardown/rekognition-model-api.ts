@@ -1,9 +1,12 @@
 import {
   DeleteProjectVersionCommand,
+  ListTagsForResourceCommand,
   RekognitionClient,
   StopProjectVersionCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-rekognition';
-import { ModelAnswer, ModelApi } from './model-api';
+import { errorAnswer, ModelAnswer, ModelApi, TagAnswer, TagsAnswer } from './model-api';
 
 /** Longest a single HTTP request may take, so that one hung call cannot outlast the run. */
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -53,6 +56,18 @@ function modelApiOf(rekognition: RekognitionClient): ModelApi {
       answer(rekognition.send(new StopProjectVersionCommand({ ProjectVersionArn: arn }))),
     deleteProjectVersion: (arn) =>
       answer(rekognition.send(new DeleteProjectVersionCommand({ ProjectVersionArn: arn }))),
+    tagResource: (arn, tags) =>
+      tagAnswer(rekognition.send(new TagResourceCommand({ ResourceArn: arn, Tags: { ...tags } }))),
+    untagResource: (arn, keys) =>
+      tagAnswer(rekognition.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: [...keys] }))),
+    listTagsForResource: async (arn): Promise<TagsAnswer> => {
+      try {
+        const output = await rekognition.send(new ListTagsForResourceCommand({ ResourceArn: arn }));
+        return { tags: output.Tags ?? {} };
+      } catch (err) {
+        return errorAnswer(err);
+      }
+    },
   };
 }
 
@@ -61,13 +76,15 @@ async function answer(call: Promise<{ Status?: string }>): Promise<ModelAnswer> 
     const output = await call;
     return { status: output.Status ?? 'UNKNOWN' };
   } catch (err) {
-    const error = err as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } };
-    return {
-      error: error.name ?? 'Error',
-      message: error.message ?? String(err),
-      httpStatus: error.$metadata?.httpStatusCode,
-      // The SDK wraps an error from another realm in one that keeps only its text.
-      code: error.code ?? /\b(E[A-Z_]{3,})\b/.exec(error.message ?? '')?.[1],
-    };
+    return errorAnswer(err);
+  }
+}
+
+async function tagAnswer(call: Promise<unknown>): Promise<TagAnswer> {
+  try {
+    await call;
+    return { tagged: true };
+  } catch (err) {
+    return errorAnswer(err);
   }
 }

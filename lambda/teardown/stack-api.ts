@@ -1,7 +1,19 @@
+import { errorAnswer, ErrorAnswer } from './model-api';
+
 /**
- * The two CloudFormation reads the teardown's role may make, on its own stack only: the stack's
- * status and its resources, as plain answers (errors as values, like the model API).
+ * The CloudFormation reads the teardown's role may make: its own stack's status and resources,
+ * and the status of its root stack when it is nested, as plain answers (errors as values, like
+ * the model API).
  */
+
+/** A stack, as DescribeStacks describes it. */
+export interface StackDescription {
+  readonly stackId: string;
+  readonly stackName: string;
+  readonly status: string;
+  /** The top-level stack's id, for a nested stack. */
+  readonly rootId?: string;
+}
 
 /** One resource of the stack, as ListStackResources lists it. */
 export interface StackResource {
@@ -11,53 +23,70 @@ export interface StackResource {
   readonly resourceStatus: string;
 }
 
-/** What reading the stack answered. */
-export type StackRead =
-  | { readonly status: string; readonly resources: readonly StackResource[] }
-  | { readonly error: string; readonly message: string };
+/** What DescribeStacks answered. */
+export type DescribeAnswer = StackDescription | ErrorAnswer;
+/** What ListStackResources answered (every page). */
+export type ResourcesAnswer = { readonly resources: readonly StackResource[] } | ErrorAnswer;
 
-/** Reads a stack's status and resources. */
-export type StackApi = (stackId: string) => Promise<StackRead>;
+/** The reads, each one call (one page) at a time: the caller paces and retries them. */
+export interface StackApi {
+  /** The longest one call can take, in ms. */
+  readonly maxCallMs: number;
+  describeStack(stackId: string): Promise<DescribeAnswer>;
+  /** One page of the stack's resources, and the token of the next page if there is one. */
+  listStackResources(stackId: string, nextToken?: string): Promise<{ resources: StackResource[]; nextToken?: string } | ErrorAnswer>;
+}
 
 const REQUEST_TIMEOUT_MS = 5_000;
-/** The SDK's own attempts per call (it backs off between them). */
-const SDK_MAX_ATTEMPTS = 3;
+/** One attempt per call: the handler retries with its own pacing, which must see every throttled call. */
+const SDK_MAX_ATTEMPTS = 1;
 
-/** The real CloudFormation API, in the stack's own region (from its ARN). */
-export const cloudFormationStackApi: StackApi = async (stackId) => {
+const apis = new Map<string, Promise<StackApi>>();
+
+/** The real CloudFormation API in `region` (the stack's, from its ARN); kept across invocations of a warm function. */
+export function cloudFormationStackApi(region: string): Promise<StackApi> {
+  let api = apis.get(region);
+  if (!api) {
+    api = newStackApi(region);
+    apis.set(region, api);
+  }
+  return api;
+}
+
+async function newStackApi(region: string): Promise<StackApi> {
   // Loaded only for a Delete: Create and Update never read the stack, and it adds to every cold start.
   const { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } = await import('@aws-sdk/client-cloudformation');
-  const region = stackId.split(':')[3];
   const client = new CloudFormationClient({
     region,
     maxAttempts: SDK_MAX_ATTEMPTS,
     requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: REQUEST_TIMEOUT_MS },
   });
-  try {
-    const described = await client.send(new DescribeStacksCommand({ StackName: stackId }));
-    const status = described.Stacks?.[0]?.StackStatus;
-    if (!status) {
-      return { error: 'ValidationError', message: `Stack ${stackId} does not exist` };
-    }
-    const resources: StackResource[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await client.send(new ListStackResourcesCommand({ StackName: stackId, NextToken: nextToken }));
-      for (const summary of page.StackResourceSummaries ?? []) {
-        resources.push({
+  return {
+    maxCallMs: SDK_MAX_ATTEMPTS * REQUEST_TIMEOUT_MS + 1_000,
+    describeStack: async (stackId) => {
+      try {
+        const stack = (await client.send(new DescribeStacksCommand({ StackName: stackId }))).Stacks?.[0];
+        if (!stack?.StackStatus || !stack.StackName) {
+          return { error: 'ValidationError', message: `Stack ${stackId} does not exist` };
+        }
+        return { stackId: stack.StackId ?? stackId, stackName: stack.StackName, status: stack.StackStatus, rootId: stack.RootId };
+      } catch (err) {
+        return errorAnswer(err);
+      }
+    },
+    listStackResources: async (stackId, nextToken) => {
+      try {
+        const page = await client.send(new ListStackResourcesCommand({ StackName: stackId, NextToken: nextToken }));
+        const resources = (page.StackResourceSummaries ?? []).map((summary) => ({
           logicalResourceId: summary.LogicalResourceId ?? '',
           physicalResourceId: summary.PhysicalResourceId,
           resourceType: summary.ResourceType ?? '',
           resourceStatus: summary.ResourceStatus ?? '',
-        });
+        }));
+        return { resources, nextToken: page.NextToken };
+      } catch (err) {
+        return errorAnswer(err);
       }
-      nextToken = page.NextToken;
-    } while (nextToken);
-    return { status, resources };
-  } catch (err) {
-    const error = err as { name?: string; message?: string };
-    return { error: error.name ?? 'Error', message: String(error.message ?? err).slice(0, 200) };
-  } finally {
-    client.destroy();
-  }
-};
+    },
+  };
+}

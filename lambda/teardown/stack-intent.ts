@@ -1,11 +1,13 @@
 import { MODEL_RESOURCE_TYPE } from './properties';
-import { StackRead, StackResource } from './stack-api';
+import { StackResource } from './stack-api';
 
 /**
  * Whether the stack means to end a model now, read from the stack itself rather than trusted from
  * the Delete event: anyone allowed to invoke the function can send it a Delete, and CloudFormation
  * sends Delete in rollbacks (an undo, which must leave the model as it was) and for renamed or
- * duplicated resources whose model another live resource still claims.
+ * duplicated resources whose model another live resource still claims. A nested stack's own
+ * status does not say whether its root is rolling back (a nested stack that a failed update
+ * created is deleted with status DELETE_IN_PROGRESS), so the root's status decides too.
  */
 
 /** How the stack is ending the model, which decides what a person can do if the teardown fails. */
@@ -17,8 +19,21 @@ export type TeardownPhase =
 
 /** What the stack means for the model. */
 export type StackIntent =
-  | { readonly tearDown: true; readonly phase: TeardownPhase }
-  | { readonly tearDown: false; readonly reason: string };
+  | { readonly kind: 'tearDown'; readonly phase: TeardownPhase }
+  /** A rollback undoes the adoption: the resource drops its claim and leaves the model. */
+  | { readonly kind: 'rollBack'; readonly reason: string }
+  /** Another live resource of the stack claims the model: the resource drops its claim and leaves it. */
+  | { readonly kind: 'claimedInStack'; readonly reason: string }
+  /** Not the stack's own operation (a forged or stray Delete): touch nothing, claims included. */
+  | { readonly kind: 'notOurs'; readonly reason: string };
+
+/** The stack as read: its status and resources, and its root's status when it is nested. */
+export interface StackState {
+  readonly status: string;
+  readonly resources: readonly StackResource[];
+  /** The root stack's status, for a nested stack. */
+  readonly rootStatus?: string;
+}
 
 /** Stack statuses in which a Delete means the stack is ending the model. */
 const TEARDOWN_PHASES: Record<string, TeardownPhase> = {
@@ -36,24 +51,23 @@ const ROLLBACK = /ROLLBACK/;
 const RELEASED = new Set(['DELETE_IN_PROGRESS', 'DELETE_COMPLETE', 'DELETE_FAILED']);
 
 /** Decides from the stack as read whether the model `modelArn` (the deleted resource's physical id) is to be torn down now. */
-export function stackIntent(stack: Extract<StackRead, { status: string }>, modelArn: string): StackIntent {
+export function stackIntent(stack: StackState, modelArn: string): StackIntent {
+  const rolling = [stack.status, stack.rootStatus].find((status) => status !== undefined && ROLLBACK.test(status));
+  if (rolling) {
+    const whose = rolling === stack.status ? 'the stack' : 'its root stack';
+    return { kind: 'rollBack', reason: `${whose} is rolling back (${rolling}), and a rollback leaves the model as it was` };
+  }
   const phase = TEARDOWN_PHASES[stack.status];
-  if (!phase) {
-    return {
-      tearDown: false,
-      reason: ROLLBACK.test(stack.status)
-        ? `the stack is rolling back (${stack.status}), and a rollback leaves the model as it was`
-        : `the stack is ${stack.status}, not being deleted or cleaning up after an update, so this Delete was not sent by the stack's own operation`,
-    };
+  const rootPhase = stack.rootStatus === undefined ? phase : TEARDOWN_PHASES[stack.rootStatus];
+  if (!phase || !rootPhase) {
+    const statuses = stack.rootStatus === undefined ? stack.status : `${stack.status}, its root stack ${stack.rootStatus}`;
+    return { kind: 'notOurs', reason: `the stack is ${statuses}, not being deleted or cleaning up after an update, so this Delete was not sent by the stack's own operation` };
   }
   const claimant = stack.resources.find((resource) => claims(resource, modelArn));
   if (claimant) {
-    return {
-      tearDown: false,
-      reason: `resource ${claimant.logicalResourceId} of the stack still claims it (${claimant.resourceStatus})`,
-    };
+    return { kind: 'claimedInStack', reason: `resource ${claimant.logicalResourceId} of the stack still claims it (${claimant.resourceStatus})` };
   }
-  return { tearDown: true, phase };
+  return { kind: 'tearDown', phase: rootPhase };
 }
 
 function claims(resource: StackResource, modelArn: string): boolean {

@@ -84,3 +84,36 @@ export function stackAdvice(phase: TeardownPhase | undefined, stackId: string, l
 function stackName(stackId: string): string {
   return stackId.split(':')[5]?.split('/')[1] ?? stackId;
 }
+
+/** Why the stack could not be read to confirm the Delete; `throttled` when retries ran out on throttling. */
+export function stackUnreadableReason(model: ModelVersion, answer: { error: string; message: string }, throttled: boolean): string {
+  const said = `${answer.error}: ${answer.message.slice(0, MAX_SERVICE_MESSAGE)}`;
+  if (throttled) {
+    return `CloudFormation throttled every read of the stack until the wait (maxWait) ran out (${said}), so it could not be confirmed that the stack means to end model ${model.name}.`;
+  }
+  const denied = /AccessDenied/.test(answer.error);
+  return `Could not read the stack to confirm that it means to end model ${model.name} (${said})${denied ? '; allow cloudformation:DescribeStacks and cloudformation:ListStackResources on the stack (and DescribeStacks on its root stack) for the teardown role (check SCPs)' : ''}.`;
+}
+
+/** Why the model's claims could not be read or released; `throttled` when retries ran out on throttling. */
+export function claimsUnreadableReason(model: ModelVersion, answer: { error: string; message: string }, throttled: boolean): string {
+  const said = `${answer.error}: ${answer.message.slice(0, MAX_SERVICE_MESSAGE)}`;
+  if (throttled) {
+    return `Rekognition throttled the reads of model ${model.name}'s ownership claims until the wait (maxWait) ran out (${said}), so it could not be confirmed that no other stack claims it.`;
+  }
+  const denied = /AccessDenied/.test(answer.error);
+  return `Could not read or release the ownership claims on model ${model.name} (${said})${denied ? '; allow rekognition:TagResource, rekognition:UntagResource and rekognition:ListTagsForResource on the model for the teardown role (check SCPs and permission boundaries)' : ''}.`;
+}
+
+/** Why a Create or Update could not record its claim on the model. */
+export function claimNotRecordedReason(model: ModelVersion, answer: { error: string; message: string }, throttled: boolean): string {
+  const said = `${answer.error}: ${answer.message.slice(0, MAX_SERVICE_MESSAGE)}`;
+  if (answer.error === 'ResourceNotFoundException') {
+    return `Model ${model.name} does not exist (${said}); check ProjectVersionArn (region, project, version name and number). No model was touched.`;
+  }
+  if (throttled) {
+    return `Rekognition throttled every attempt to record this stack's claim on model ${model.name} (${said}); deploy again later. No model was touched.`;
+  }
+  const denied = /AccessDenied/.test(answer.error);
+  return `Could not record this stack's claim on model ${model.name} (${said})${denied ? '; allow rekognition:TagResource on the model for the teardown role (check SCPs and permission boundaries)' : ''}. No model was touched.`;
+}

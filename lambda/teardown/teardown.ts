@@ -1,4 +1,4 @@
-import { ModelAnswer, ModelApi, NO_SUCH_HOST, THROTTLE_ERRORS, TRANSIENT_ERRORS } from './model-api';
+import { isTransient, ModelAnswer, ModelApi, THROTTLE_ERRORS } from './model-api';
 import { ModelVersion, TeardownAction } from './properties';
 import {
   afterAdmittedCall,
@@ -53,8 +53,11 @@ export interface TeardownProgress {
 }
 
 /** How the teardown reaches the world: injected, so tests run it on a virtual clock. */
+/** The calls a teardown makes: only Stop and Delete, since the claims are settled before it starts. */
+export type TeardownModelApi = Pick<ModelApi, 'maxCallMs' | 'stopProjectVersion' | 'deleteProjectVersion'>;
+
 export interface TeardownDeps {
-  readonly api: ModelApi;
+  readonly api: TeardownModelApi;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
@@ -64,8 +67,11 @@ export interface TeardownDeps {
 
 /** How a run of the teardown ended. */
 export type TeardownOutcome =
-  /** The model is gone (DELETE) or not running (STOP). */
-  | { readonly result: 'DONE'; readonly summary: string }
+  /**
+   * The model is gone (DELETE) or not running (STOP); `tornDown` when this teardown made it so
+   * (its Delete, or for STOP its Stop, was accepted), not when it found the model so already.
+   */
+  | { readonly result: 'DONE'; readonly summary: string; readonly tornDown: boolean }
   /** The teardown cannot finish; `lastState` is what it last saw of the model. */
   | { readonly result: 'FAILED'; readonly reason: string; readonly lastState: ObservedState }
   /** This run's time is up but the overall wait is not: hand the wait on. */
@@ -81,14 +87,6 @@ export type TeardownOutcome =
 const MAY_RUN = new Set(['RUNNING', 'STARTING']);
 /** Errors with which Rekognition may answer Stop for a model that is not running (undocumented). */
 const NOT_RUNNING_ERRORS = new Set(['ResourceInUseException', 'InvalidParameterException']);
-/** Errors that say something about the model or the caller: never retried blindly. */
-const MEANINGFUL_ERRORS = new Set([
-  'AccessDeniedException',
-  'InvalidParameterException',
-  'ResourceInUseException',
-  'ResourceNotFoundException',
-]);
-
 /**
  * Stops (and, for DELETE, deletes) the model, waiting while it is busy, until it is done, a call
  * fails in a way waiting cannot fix, the overall wait runs out, or this run's time is up.
@@ -109,6 +107,8 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
   let stopMayBeNeeded = progress?.stopMayBeNeeded ?? true;
   let deleteAccepted = progress?.deleteAccepted ?? false;
   let next: Operation = progress?.next ?? 'StopProjectVersion';
+  /** For STOP: whether the model was seen stopping, by this run or the one before. */
+  let sawStopping = state === 'STOPPING';
   if (progress) {
     deps.log({ message: 'resuming', model: arn, status: state, next, callGapMs: pacing.callGapMs, elapsedMs: deps.now() - request.waitStartedAt });
   }
@@ -121,9 +121,9 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
       deps.log({ message: 'model state', model: arn, status: state, attempt: calls, elapsedMs: elapsedMs() });
     }
   };
-  const done = (summary: string): TeardownOutcome => {
+  const done = (summary: string, tornDown: boolean): TeardownOutcome => {
     deps.log({ message: 'teardown done', model: arn, summary, attempt: calls, elapsedMs: elapsedMs() });
-    return { result: 'DONE', summary };
+    return { result: 'DONE', summary, tornDown };
   };
   const fail = (reason: string): TeardownOutcome => {
     deps.log({ message: 'teardown failed', model: arn, status: state, reason, attempt: calls, elapsedMs: elapsedMs() });
@@ -174,12 +174,13 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
 
     if ('error' in answer && answer.error === 'ResourceNotFoundException') {
       see('GONE');
-      return done(deleteAccepted ? 'the model is deleted' : 'the model no longer exists');
+      return done(deleteAccepted ? 'the model is deleted' : 'the model no longer exists', deleteAccepted);
     }
 
     if (next === 'StopProjectVersion') {
       if ('status' in answer) {
         see(answer.status);
+        sawStopping ||= answer.status === 'STOPPING';
         stopMayBeNeeded = MAY_RUN.has(answer.status);
       } else if (NOT_RUNNING_ERRORS.has(answer.error)) {
         // Undocumented: the model is not running (it may still be starting).
@@ -190,7 +191,8 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
       const notYetStopped = 'status' in answer && (answer.status === 'STOPPING' || MAY_RUN.has(answer.status));
       if (action === 'STOP') {
         if (!notYetStopped) {
-          return done(`the model is not running (${'status' in answer ? answer.status : answer.error})`);
+          // A model this teardown saw stopping was stopped by it (or by its earlier run).
+          return done(`the model is not running (${'status' in answer ? answer.status : answer.error})`, sawStopping);
         }
         await poll();
         continue;
@@ -229,16 +231,4 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
     }
     return fail(failureReason(model, next, answer));
   }
-}
-
-/** Load and service faults, and failures below the service (network, timeouts): try again. */
-function isTransient(answer: { error: string; httpStatus?: number; code?: string }): boolean {
-  if (TRANSIENT_ERRORS.has(answer.error)) {
-    return true;
-  }
-  if (answer.code === NO_SUCH_HOST) {
-    return false;
-  }
-  return !MEANINGFUL_ERRORS.has(answer.error)
-    && (answer.httpStatus === undefined || answer.httpStatus >= 500);
 }

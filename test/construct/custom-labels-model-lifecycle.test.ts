@@ -1,9 +1,9 @@
-import { App, CfnParameter, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations as CdkAnnotations, App, CfnParameter, Duration, Fn, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rekognition from 'aws-cdk-lib/aws-rekognition';
 import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
-import { HANDLER_POLICY_RESERVED_CHARS, ROLE_INLINE_POLICIES_MAX_CHARS, TOKEN_ARN_ASSUMED_CHARS } from '../../src/teardown-provider';
+import { ROLE_INLINE_POLICIES_MAX_CHARS, TOKEN_ARN_ASSUMED_CHARS } from '../../src/teardown-provider';
 
 const arn = (version: string) =>
   `arn:aws:rekognition:us-east-1:123456789012:project/birds/version/${version}/1700000000000`;
@@ -12,11 +12,14 @@ function stack(): Stack {
   return new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
 }
 
-/** The statements of every IAM policy in the template, flattened. */
+/** The statements of every IAM policy in the template, inline and managed, flattened. */
 function statements(template: Template): Array<Record<string, unknown>> {
-  return Object.values(template.findResources('AWS::IAM::Policy'))
+  return [...Object.values(template.findResources('AWS::IAM::Policy')), ...Object.values(template.findResources('AWS::IAM::ManagedPolicy'))]
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
 }
+
+/** The model actions of a DELETE teardown: Stop and Delete, and the three that record, release and read its claim. */
+const MODEL_ACTIONS = ['rekognition:StopProjectVersion', 'rekognition:DeleteProjectVersion', 'rekognition:TagResource', 'rekognition:UntagResource', 'rekognition:ListTagsForResource'];
 
 describe('resources', () => {
   test('three models share one function and one role, each with its own policy', () => {
@@ -27,14 +30,15 @@ describe('resources', () => {
     template.resourceCountIs('AWS::Lambda::Function', 1);
     template.resourceCountIs('AWS::IAM::Role', 1);
     template.resourceCountIs('Custom::RekognitionCustomLabelsModel', 3);
-    // One per model, and the function's own (logs, self-invoke).
-    template.resourceCountIs('AWS::IAM::Policy', 4);
+    // One per model, and the function's own (logs, self-invoke, its stack) as a managed policy.
+    template.resourceCountIs('AWS::IAM::Policy', 3);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
     for (const v of ['v1', 'v2', 'v3']) {
       template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: [{
             Effect: 'Allow',
-            Action: ['rekognition:StopProjectVersion', 'rekognition:DeleteProjectVersion'],
+            Action: MODEL_ACTIONS,
             Resource: arn(v),
           }],
         },
@@ -63,6 +67,7 @@ describe('resources', () => {
       TeardownAction: 'DELETE',
       MaxWaitSeconds: 1800,
       ServiceTimeout: '1860',
+      RecordsClaim: 'true',
     });
   });
 
@@ -75,6 +80,8 @@ describe('resources', () => {
       Handler: 'index.handler',
       Timeout: 900,
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('LogGroup') }, LogFormat: 'JSON' },
+      // The stack whose events it serves and whose name its metrics carry.
+      Environment: { Variables: { TEARDOWN_STACK_ID: { Ref: 'AWS::StackId' } } },
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
@@ -85,7 +92,7 @@ describe('resources', () => {
     const template = Template.fromStack(s).toJSON();
     const resource = Object.values<any>(template.Resources).find((r) => r.Type === 'Custom::RekognitionCustomLabelsModel');
     const policyId = s.getLogicalId(model.teardownPolicy);
-    expect(resource.DependsOn).toEqual(expect.arrayContaining([policyId, expect.stringMatching(/HandlerPolicy/)]));
+    expect(resource.DependsOn).toEqual(expect.arrayContaining([policyId, expect.stringMatching(/HandlerManagedPolicy/)]));
   });
 
   test('exposes the shared function, role and log group', () => {
@@ -100,7 +107,7 @@ describe('resources', () => {
 });
 
 describe('least privilege', () => {
-  test('no managed policies, no wildcard resources, and only the actions the teardown needs', () => {
+  test('no AWS managed policies, no wildcard resources, and only the actions the teardown needs', () => {
     const s = stack();
     new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn('v1') });
     const template = Template.fromStack(s);
@@ -114,7 +121,10 @@ describe('least privilege', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'rekognition:DeleteProjectVersion',
+      'rekognition:ListTagsForResource',
       'rekognition:StopProjectVersion',
+      'rekognition:TagResource',
+      'rekognition:UntagResource',
     ]);
     for (const st of all) {
       expect(JSON.stringify(st.Resource)).not.toMatch(/"\*"|:\*"/);
@@ -128,12 +138,12 @@ describe('least privilege', () => {
     ]));
   });
 
-  test('STOP grants only rekognition:StopProjectVersion', () => {
+  test('STOP grants rekognition:StopProjectVersion and the claim actions, and no Delete', () => {
     const s = stack();
     new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn('v1'), teardownAction: ModelTeardownAction.STOP });
     const template = Template.fromStack(s);
     expect(statements(template).filter((st) => String(st.Action).startsWith('rekognition')))
-      .toEqual([expect.objectContaining({ Action: 'rekognition:StopProjectVersion', Resource: arn('v1') })]);
+      .toEqual([expect.objectContaining({ Action: MODEL_ACTIONS.filter((a) => a !== 'rekognition:DeleteProjectVersion'), Resource: arn('v1') })]);
     template.hasResourceProperties('Custom::RekognitionCustomLabelsModel', { TeardownAction: 'STOP' });
   });
 });
@@ -236,6 +246,28 @@ describe('ownership across updates', () => {
     expect(tokenGrant()).toBe(tokenGrant());
   });
 
+  test('a token ARN made of literals and pseudo parameters (Stack.formatArn) gets a policy keyed on its resolved form, so a new value gets a new policy', () => {
+    const formatted = (version: string) => {
+      const s = stack();
+      const projectVersionArn = s.formatArn({ service: 'rekognition', resource: 'project', resourceName: `birds/version/${version}/1700000000000` });
+      expect(Token.isUnresolved(projectVersionArn)).toBe(true);
+      return s.resolve(new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn }).teardownPolicy.logicalId);
+    };
+    expect(formatted('v1')).toMatch(/^ModelTeardownPolicy[0-9A-F]{8}[0-9A-F]{8}$/);
+    expect(formatted('v2')).not.toBe(formatted('v1'));
+    expect(formatted('v1')).toBe(formatted('v1'));
+  });
+
+  test('a Fn::Sub of a parameter is only known at deploy: one policy whatever its value', () => {
+    const subbed = (version: string) => {
+      const s = stack();
+      new CfnParameter(s, 'Version');
+      const projectVersionArn = Fn.sub(`arn:aws:rekognition:us-east-1:123456789012:project/birds/version/\${Version}/${version}`);
+      return s.resolve(new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn }).teardownPolicy.logicalId);
+    };
+    expect(subbed('1')).toBe(subbed('2'));
+  });
+
   test('renaming the construct gives a new resource and a new policy, so the old one still grants the old resource\'s Delete', () => {
     expect(grant({ projectVersionArn: arn('v1') }, 'Renamed').logicalId).not.toBe(grant({ projectVersionArn: arn('v1') }).logicalId);
   });
@@ -274,12 +306,42 @@ describe('one stack, its own models', () => {
       .toThrow(`projectVersionArn '${arn('v1')}' is already owned by Test/First in this stack; a model may have only one CustomLabelsModelLifecycle per stack. Remove one of them.`);
   });
 
-  test('lets the same ARN be owned by one construct in each of two stacks (move it with RemovalPolicy.RETAIN)', () => {
+  test('rejects two constructs on the same Stack.formatArn ARN, compared in resolved form', () => {
+    const s = stack();
+    const projectVersionArn = () => s.formatArn({ service: 'rekognition', resource: 'project', resourceName: 'birds/version/v1/1' });
+    new CustomLabelsModelLifecycle(s, 'First', { projectVersionArn: projectVersionArn() });
+    expect(() => new CustomLabelsModelLifecycle(s, 'Second', { projectVersionArn: projectVersionArn() })).toThrow(/is already owned by Test\/First in this stack/);
+  });
+
+  test('lets one construct in each of two stacks name the same model, warning with both construct paths (claims keep it until the last stack goes)', () => {
     const app = new App();
-    for (const name of ['A', 'B']) {
-      new CustomLabelsModelLifecycle(new Stack(app, name, { env: { account: '123456789012', region: 'us-east-1' } }), 'Model', { projectVersionArn: arn('v1') });
-    }
+    const [beta, prod] = ['Beta', 'Prod'].map((name) => new Stack(app, name, { env: { account: '123456789012', region: 'us-east-1' } }));
+    new CustomLabelsModelLifecycle(beta, 'Model', { projectVersionArn: arn('v1') });
+    new CustomLabelsModelLifecycle(prod, 'Model', { projectVersionArn: arn('v1') });
     expect(() => app.synth()).not.toThrow();
+    Annotations.fromStack(prod).hasWarning('/Prod/Model', Match.stringLikeRegexp('^The model of Prod/Model is also named by Beta/Model: each stack records its claim on the model, and only the last of them to be destroyed .*tears the model down'));
+    expect(Annotations.fromStack(beta).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  test('the warning can be acknowledged by its id', () => {
+    const app = new App();
+    const [beta, prod] = ['Beta', 'Prod'].map((name) => new Stack(app, name, { env: { account: '123456789012', region: 'us-east-1' } }));
+    new CustomLabelsModelLifecycle(beta, 'Model', { projectVersionArn: arn('v1') });
+    const model = new CustomLabelsModelLifecycle(prod, 'Model', { projectVersionArn: arn('v1') });
+    CdkAnnotations.of(model).acknowledgeWarning('cdk-rekognition-model-lifecycle:modelInSeveralStacks');
+    expect(Annotations.fromStack(prod).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  test('in a nested stack (at any depth), the function may read its own stack and DescribeStacks its root, passed down from the construct tree', () => {
+    const root = stack();
+    const grandchild = new NestedStack(new NestedStack(root, 'Child'), 'Grandchild');
+    new CustomLabelsModelLifecycle(grandchild, 'Model', { projectVersionArn: arn('v1') });
+    const template = Template.fromStack(grandchild);
+    expect(statements(template).filter((st) => String(st.Action).includes('cloudformation'))).toEqual([
+      expect.objectContaining({ Action: ['cloudformation:DescribeStacks', 'cloudformation:ListStackResources'], Resource: { Ref: 'AWS::StackId' } }),
+      expect.objectContaining({ Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'referencetoTestAWSStackId' } }),
+    ]);
+    expect(Object.keys(Template.fromStack(root).toJSON().Resources).some((id) => id.includes('RekognitionCustomLabelsModelLifecycleProvider'))).toBe(false);
   });
 
   test.each([
@@ -323,28 +385,28 @@ describe('the role\'s inline-policy limit', () => {
       .reduce((sum, document) => sum + document.length, 0);
   }
 
-  test('a stack holds 37 models with 99-character ARNs, and the 38th is refused at synth, naming the limit, the count and what to do', () => {
+  test('a stack holds 30 models with 99-character ARNs, and the 31st is refused at synth, naming the limit, the count and what to do', () => {
     const s = stack();
     const { count, error } = fill(s, longArn);
-    expect(count).toBe(37);
-    expect(error.message).toMatch(/^Too many models in stack Test: Test\/Model37 would be model number 38 of its teardown role, whose inline policies would then hold \d+ characters, past IAM's limit of 10240 for one role .* Put the other models in another stack: each stack has its own teardown role\.$/);
+    expect(count).toBe(30);
+    expect(error.message).toMatch(/^Too many models in stack Test: Test\/Model30 would be model number 31 of its teardown role, whose inline policies would then hold \d+ characters, past IAM's limit of 10240 for one role .* Put the other models in another stack: each stack has its own teardown role\.$/);
   });
 
-  test('what synthesizes fits: the model policies, and the function\'s own within what is kept for it with its ARNs at their longest', () => {
+  test('what synthesizes fits: the model policies are the role\'s only inline policies, and the function\'s own is a managed policy within its limit at its longest', () => {
     const s = stack();
     fill(s, longArn);
     const template = Template.fromStack(s);
-    const handlerPolicy = Object.values(template.findResources('AWS::IAM::Policy'))
-      .map((policy) => policy.Properties.PolicyDocument)
-      .find((document) => JSON.stringify(document).includes('logs:'));
+    expect(modelPolicyChars(template)).toBeLessThanOrEqual(ROLE_INLINE_POLICIES_MAX_CHARS);
+    const inline = Object.values(template.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p.Properties.PolicyDocument));
+    expect(inline.every((document) => document.includes('rekognition:'))).toBe(true);
+    const handlerPolicy = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))[0].Properties.PolicyDocument;
     // Its ARNs are intrinsics until deploy. At their longest (partition aws-us-gov, region
     // ap-southeast-4, a 128-character stack name): the log group's name CloudFormation generates
     // (stack name, logical id, 12 random characters), a 64-character function name, the stack's id.
-    const longest = (intrinsic: string) => /LogGroup/.test(intrinsic) ? 265 : /Handler/.test(intrinsic) ? 124 : /AWS::StackId/.test(intrinsic) ? 230 : NaN;
+    const longest = (intrinsic: string) => /LogGroup/.test(intrinsic) ? 265 : /Handler/.test(intrinsic) ? 124 : /StackId/.test(intrinsic) ? 230 : NaN;
     const worstCase = JSON.stringify(handlerPolicy, (_, value) =>
       value && typeof value === 'object' && Object.keys(value).some((key) => key === 'Ref' || key.startsWith('Fn::')) ? 'a'.repeat(longest(JSON.stringify(value))) : value);
-    expect(worstCase.length).toBeLessThanOrEqual(HANDLER_POLICY_RESERVED_CHARS);
-    expect(modelPolicyChars(template) + HANDLER_POLICY_RESERVED_CHARS).toBeLessThanOrEqual(ROLE_INLINE_POLICIES_MAX_CHARS);
+    expect(worstCase.length).toBeLessThanOrEqual(6_144);
   });
 
   test('counts a token ARN at its assumed length', () => {

@@ -29,7 +29,7 @@ function fullStack(): Stack {
 
 /** The statements of every IAM policy and inline role policy in the template. */
 function statements(template: Template): Array<{ Action: unknown; Resource: unknown }> {
-  const fromPolicies = Object.values(template.findResources('AWS::IAM::Policy'))
+  const fromPolicies = [...Object.values(template.findResources('AWS::IAM::Policy')), ...Object.values(template.findResources('AWS::IAM::ManagedPolicy'))]
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
   const fromRoles = Object.values(template.findResources('AWS::IAM::Role'))
     .flatMap((role) => role.Properties.Policies ?? [])
@@ -74,10 +74,10 @@ test('only the runtime finding on the function is suppressed, with its reason, s
   expect(suppressed).toEqual([[expect.stringMatching(/^RekognitionCustomLabelsModelLifecycleProviderHandler/), ['AwsSolutions-L1']]]);
 });
 
-test('no managed policies: every permission is an inline policy written by the construct', () => {
+test('no AWS managed policies: every permission is written by the construct, the function\'s own in one customer managed policy', () => {
   const template = Template.fromStack(fullStack());
 
-  template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+  template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
   template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
 });
 

@@ -1,54 +1,68 @@
+import { DELETING_STACK, deps, FakeStack, modelResource, NEW_ARN, NOW, OTHER_STACK_ID, OWN_KEY, ROOT_ID, STACK_ID, stackReads, throttled } from './decision-deps';
 import { ARN, PROPERTIES, RESPONSE_URL, teardownEvent } from './teardown-events';
+import { claimKey, claimValue } from '../../lambda/teardown/claims';
 import { decide, TeardownEvent, requestSentAt } from '../../lambda/teardown/event-decision';
 import { readModelVersion } from '../../lambda/teardown/properties';
-import { StackRead, StackResource } from '../../lambda/teardown/stack-api';
-import { TeardownOutcome, TeardownRequest } from '../../lambda/teardown/teardown';
 
-const NEW_ARN = 'arn:aws:rekognition:eu-west-1:123456789012:project/birds/version/v2/1700000000001';
-const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Birds/0b5e9c40-0000-0000-0000-000000000000';
-const NOW = Date.UTC(2026, 10, 23, 12, 0, 30);
-
-const event = (requestType: 'Create' | 'Update' | 'Delete', extra: Record<string, unknown> = {}) => teardownEvent(requestType, STACK_ID, extra);
+const event = (requestType: 'Create' | 'Update' | 'Delete', extra: Record<string, unknown> = {}) =>
+  withProperties(teardownEvent(requestType, STACK_ID, extra), { RecordsClaim: 'true' });
 
 /** An event whose ResourceProperties differ from the defaults by `props`. */
 function withProperties(e: TeardownEvent, props: Record<string, unknown>): TeardownEvent {
   return { ...e, ResourceProperties: { ...e.ResourceProperties, ...props } } as TeardownEvent;
 }
 
-function modelResource(logicalResourceId: string, physicalResourceId: string, resourceStatus: string): StackResource {
-  return { logicalResourceId, physicalResourceId, resourceStatus, resourceType: 'Custom::RekognitionCustomLabelsModel' };
-}
-
-/** A stack being deleted, this model's resource among its resources. */
-const DELETING_STACK: StackRead = { status: 'DELETE_IN_PROGRESS', resources: [modelResource('Model', ARN, 'DELETE_IN_PROGRESS')] };
-
-/** Records the teardowns and stack reads asked for; answers with `outcome` and `stack`. */
-function deps(outcome: TeardownOutcome = { result: 'DONE', summary: 'the model is deleted' }, stack: StackRead = DELETING_STACK) {
-  const requests: TeardownRequest[] = [];
-  const stackReads: string[] = [];
-  return {
-    requests,
-    stackReads,
-    now: () => NOW,
-    runDeadline: NOW + 60_000,
-    functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:teardown',
-    readStack: async (stackId: string) => {
-      stackReads.push(stackId);
-      return stack;
-    },
-    tearDown: async (request: TeardownRequest) => {
-      requests.push(request);
-      return outcome;
-    },
-  };
-}
-
 describe('Create', () => {
-  test('adopts the model ARN as physical id and touches no model', async () => {
+  test('adopts the model ARN as physical id, records its claim on the model, and touches nothing else', async () => {
     const d = deps();
+    d.tags[ARN] = {};
     const decision = await decide(event('Create'), d);
     expect(decision).toMatchObject({ kind: 'respond', status: 'SUCCESS', physicalResourceId: ARN });
+    expect(d.tags[ARN]).toEqual({ [OWN_KEY]: `Model ${STACK_ID}` });
+    expect(d.calls).toEqual([`TagResource ${OWN_KEY}`]);
     expect(d.requests).toHaveLength(0);
+  });
+
+  test('of a model that does not exist fails with a reason that names it, and an id that is no ARN (a typo guard)', async () => {
+    const d = deps();
+    delete d.tags[ARN];
+    const decision = await decide(event('Create'), d);
+    expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: 'invalid-model-arn-req-1' });
+    expect((decision as { reason: string }).reason).toMatch(/^Model birds\/v1 does not exist \(ResourceNotFoundException: .*\); check ProjectVersionArn .*No model was touched\.$/);
+  });
+
+  test('retries a throttled claim and succeeds once it is recorded', async () => {
+    const d = deps();
+    d.failures.TagResource = [throttled, { error: 'InternalServerError', message: 'x', httpStatus: 500 }];
+    const decision = await decide(event('Create'), d);
+    expect(decision).toMatchObject({ status: 'SUCCESS' });
+    expect(d.calls.filter((c) => c.startsWith('TagResource'))).toHaveLength(3);
+  });
+
+  test.each([
+    ['denied', [{ error: 'AccessDeniedException', message: 'not authorized', httpStatus: 400 }], /Could not record this stack's claim on model birds\/v1 \(AccessDeniedException: not authorized\); allow rekognition:TagResource/],
+    ['throttled until the run ends', Array(200).fill({ error: 'ThrottlingException', message: 'slow down', httpStatus: 400 }), /Rekognition throttled every attempt to record this stack's claim on model birds\/v1/],
+  ])('fails when the claim is %s, touching no model', async (_, failures, reason) => {
+    const d = deps();
+    d.failures.TagResource = [...failures];
+    const decision = await decide(event('Create'), d);
+    expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: 'invalid-model-arn-req-1' });
+    expect((decision as { reason: string }).reason).toMatch(reason);
+  });
+
+  test('of a resource from a version before claims records none', async () => {
+    const d = deps();
+    const decision = await decide(withProperties(event('Create'), { RecordsClaim: undefined }), d);
+    expect(decision).toMatchObject({ status: 'SUCCESS', physicalResourceId: ARN });
+    expect(d.calls).toEqual([]);
+  });
+
+  test('refuses an event of another stack than the function\'s own, touching nothing', async () => {
+    const d = deps();
+    const decision = await decide({ ...event('Create'), StackId: OTHER_STACK_ID } as TeardownEvent, d);
+    expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: 'invalid-model-arn-req-1' });
+    expect((decision as { reason: string }).reason).toMatch(/serves only the resources of stack .*Birds.*, not of .*Prod/);
+    expect(d.calls).toEqual([]);
   });
 
   test.each([
@@ -73,24 +87,43 @@ describe('Create', () => {
     expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: 'invalid-model-arn-req-1' });
     expect((decision as { reason: string }).reason).toMatch(reason);
     expect(d.requests).toHaveLength(0);
-    expect(d.stackReads).toHaveLength(0);
+    expect(d.calls).toHaveLength(0);
   });
 });
 
 describe('Update', () => {
-  test('with the same ARN is a no-op that keeps the physical id', async () => {
+  test('with the same ARN keeps the physical id and records the claim (a resource from before claims gets one)', async () => {
     const d = deps();
-    const decision = await decide(event('Update', { PhysicalResourceId: ARN, OldResourceProperties: {} }), d);
+    d.tags[ARN] = {};
+    const decision = await decide(event('Update', { PhysicalResourceId: ARN, OldResourceProperties: PROPERTIES }), d);
     expect(decision).toMatchObject({ status: 'SUCCESS', physicalResourceId: ARN });
+    expect(Object.keys(d.tags[ARN])).toEqual([OWN_KEY]);
     expect(d.requests).toHaveLength(0);
   });
 
-  test('with a new ARN and a new policy makes it the physical id, so CloudFormation deletes the old model in its cleanup', async () => {
+  test('with the same ARN of a model deleted by hand succeeds: nothing to claim, nothing to refuse', async () => {
+    const d = deps();
+    delete d.tags[ARN];
+    const decision = await decide(event('Update', { PhysicalResourceId: ARN, OldResourceProperties: PROPERTIES }), d);
+    expect(decision).toMatchObject({ status: 'SUCCESS', physicalResourceId: ARN, reason: 'Model birds/v1 no longer exists; nothing to claim or tear down.' });
+  });
+
+  test('with a new ARN and a new policy makes it the physical id and claims the new model, so CloudFormation deletes the old model in its cleanup', async () => {
     const e = event('Update', { PhysicalResourceId: ARN, OldResourceProperties: PROPERTIES });
     const d = deps();
     const decision = await decide(withProperties(e, { ProjectVersionArn: NEW_ARN, TeardownPolicyLogicalId: 'ModelTeardownPolicyBBBB' }), d);
     expect(decision).toMatchObject({ status: 'SUCCESS', physicalResourceId: NEW_ARN, reason: 'Model birds/v2 replaces birds/v1, which is torn down in the cleanup phase.' });
+    expect(Object.keys(d.tags[NEW_ARN])).toEqual([OWN_KEY]);
     expect(d.requests).toHaveLength(0);
+  });
+
+  test('with a new ARN of a model that does not exist fails and keeps the old physical id', async () => {
+    const e = event('Update', { PhysicalResourceId: ARN, OldResourceProperties: PROPERTIES });
+    const d = deps();
+    delete d.tags[NEW_ARN];
+    const decision = await decide(withProperties(e, { ProjectVersionArn: NEW_ARN, TeardownPolicyLogicalId: 'ModelTeardownPolicyBBBB' }), d);
+    expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: ARN });
+    expect((decision as { reason: string }).reason).toMatch(/^Model birds\/v2 does not exist/);
   });
 
   test.each([
@@ -116,9 +149,9 @@ describe('Delete', () => {
     const e = event('Delete', { PhysicalResourceId: ARN });
     const decision = await decide(withProperties(e, { ProjectVersionArn: NEW_ARN, TeardownAction: 'STOP' }), d);
     const sentAt = Date.UTC(2026, 10, 23, 12, 0, 0);
-    expect(d.stackReads).toEqual([STACK_ID]);
+    expect(stackReads(d.calls)).toEqual([`DescribeStacks ${STACK_ID}`, `ListStackResources ${STACK_ID}`]);
     expect(d.requests).toEqual([{ model: readModelVersion(ARN), action: 'STOP', waitStartedAt: sentAt, waitDeadline: sentAt + 600_000, runDeadline: NOW + 60_000 }]);
-    expect(decision).toEqual({ kind: 'respond', status: 'SUCCESS', physicalResourceId: ARN, reason: 'Model birds/v1: the model is deleted (after 30s).' });
+    expect(decision).toEqual({ kind: 'respond', status: 'SUCCESS', physicalResourceId: ARN, reason: 'Model birds/v1: the model is deleted (after 30s).', counts: 'TORN_DOWN' });
   });
 
   test('of a resource whose create failed touches nothing and succeeds', async () => {
@@ -135,11 +168,12 @@ describe('Delete', () => {
       status: 'FAILED',
       physicalResourceId: ARN,
       reason: `It broke. The model was left as it is: once training ends, delete it with \`aws rekognition delete-project-version --project-version-arn ${ARN} --region eu-west-1\`. Then finish deleting the stack with \`aws cloudformation delete-stack --stack-name Birds --retain-resources Model\`: CloudFormation deletes the teardown function after this failure, so deleting the stack again without retaining Model fails.`,
+      counts: 'FAILED_TEARDOWN',
     });
   });
 
   test('in the cleanup phase of an update, says that CloudFormation ignores the failure', async () => {
-    const stack: StackRead = { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [modelResource('Model', NEW_ARN, 'UPDATE_COMPLETE')] };
+    const stack: FakeStack = { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [modelResource('Model', NEW_ARN, 'UPDATE_COMPLETE')] };
     const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), deps({ result: 'FAILED', reason: 'It broke.', lastState: 'RUNNING' }, stack));
     expect((decision as { reason: string }).reason).toMatch(/^It broke\. The model was left as it is: stop it with `aws rekognition stop-project-version .*CloudFormation ignores this failure: the update completes, and the model stays until you end it\.$/);
   });
@@ -150,7 +184,7 @@ describe('Delete', () => {
     ['the update\'s cleanup deletes the replaced model', { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [modelResource('Model', NEW_ARN, 'UPDATE_COMPLETE')] }],
     ['another resource that claimed the model is deleted already', { status: 'DELETE_IN_PROGRESS', resources: [modelResource('Model', ARN, 'DELETE_IN_PROGRESS'), modelResource('Twin', ARN, 'DELETE_COMPLETE')] }],
     ['a resource of another type has the same physical id', { status: 'DELETE_IN_PROGRESS', resources: [{ ...modelResource('Other', ARN, 'CREATE_COMPLETE'), resourceType: 'Custom::Other' }] }],
-  ] as Array<[string, StackRead]>)('tears down when %s', async (_, stack) => {
+  ] as Array<[string, FakeStack]>)('tears down when %s', async (_, stack) => {
     const d = deps(undefined, stack);
     const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(decision).toMatchObject({ status: 'SUCCESS' });
@@ -165,24 +199,28 @@ describe('Delete', () => {
     ['the rollback of a failed create', { status: 'ROLLBACK_IN_PROGRESS', resources: [] }, /the stack is rolling back \(ROLLBACK_IN_PROGRESS\), and a rollback leaves the model as it was/],
     ['the cleanup of a rolled-back update', { status: 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', resources: [] }, /rolling back \(UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS\)/],
     ['a rename: the new resource claims the same model', { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [modelResource('Model', ARN, 'DELETE_IN_PROGRESS'), modelResource('Renamed', ARN, 'CREATE_COMPLETE')] },
-      /^Model birds\/v1 was left as it is: resource Renamed of the stack still claims it \(CREATE_COMPLETE\)\.$/],
+      /^Model birds\/v1 was left as it is: resource Renamed of the stack still claims it \(CREATE_COMPLETE\); this resource's claim on it was released\.$/],
     ['a second resource on the same model, not yet deleted', { status: 'DELETE_IN_PROGRESS', resources: [modelResource('Model', ARN, 'DELETE_IN_PROGRESS'), modelResource('Twin', ARN, 'UPDATE_COMPLETE')] }, /resource Twin of the stack still claims it/],
     ['a second resource on the same model that the stack retains', { status: 'DELETE_IN_PROGRESS', resources: [modelResource('Model', ARN, 'DELETE_IN_PROGRESS'), modelResource('Twin', ARN, 'DELETE_SKIPPED')] }, /resource Twin of the stack still claims it \(DELETE_SKIPPED\)/],
     ['a forged Delete for a resource the stack has not reached yet', { status: 'DELETE_IN_PROGRESS', resources: [modelResource('Model', ARN, 'CREATE_COMPLETE')] }, /resource Model of the stack still claims it/],
-  ] as Array<[string, StackRead, RegExp]>)('leaves the model as it is on %s, and says why', async (_, stack, reason) => {
+  ] as Array<[string, FakeStack, RegExp]>)('leaves the model as it is on %s, says why, and counts no teardown', async (_, stack, reason) => {
     const d = deps(undefined, stack);
     const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(decision).toMatchObject({ status: 'SUCCESS', physicalResourceId: ARN });
+    expect(decision).not.toHaveProperty('counts');
     expect((decision as { reason: string }).reason).toMatch(reason);
     expect(d.requests).toHaveLength(0);
   });
 
   test('fails without touching the model when it cannot read the stack, naming the permission and what to do', async () => {
-    const d = deps(undefined, { error: 'AccessDenied', message: 'User is not authorized to perform: cloudformation:DescribeStacks' });
+    const d = deps(undefined, { error: 'AccessDenied', message: 'User is not authorized to perform: cloudformation:DescribeStacks', httpStatus: 403 });
     const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: ARN });
-    expect((decision as { reason: string }).reason).toMatch(/^Could not read the stack to confirm that it means to end model birds\/v1 \(AccessDenied: User is not authorized .*\); allow cloudformation:DescribeStacks and cloudformation:ListStackResources on the stack for the teardown role \(check SCPs\)\. The model was left as it is: stop it with .* If the stack is being deleted, finish with `aws cloudformation delete-stack --stack-name Birds --retain-resources Model`\.$/);
+    expect((decision as { reason: string }).reason).toMatch(/^Could not read the stack to confirm that it means to end model birds\/v1 \(AccessDenied: User is not authorized .*\); allow cloudformation:DescribeStacks and cloudformation:ListStackResources on the stack \(and DescribeStacks on its root stack\) for the teardown role \(check SCPs\)\. The model was left as it is: stop it with .* If the stack is being deleted, finish with `aws cloudformation delete-stack --stack-name Birds --retain-resources Model`\.$/);
     expect(d.requests).toHaveLength(0);
+    // Denied is final: no retry, and the claim stays.
+    expect(stackReads(d.calls)).toHaveLength(2);
+    expect(d.calls.filter((c) => c.includes('Tag'))).toEqual([]);
   });
 
   test('hands the wait on when the run\'s time is up, keeping when the wait began', async () => {
@@ -206,6 +244,158 @@ describe('Delete', () => {
     const e = event('Delete', { PhysicalResourceId: ARN });
     const decision = await decide(withProperties(e, { TeardownAction: 'X' }), d);
     expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: ARN });
+    expect(d.requests).toHaveLength(0);
+  });
+});
+
+describe('Delete: claims on the model', () => {
+  test('releases its own claim first, then reads the claims, then tears down when none is left', async () => {
+    const d = deps();
+    await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(d.calls.filter((c) => !c.startsWith('Describe') && !c.startsWith('ListStack'))).toEqual([`UntagResource ${OWN_KEY}`, 'ListTagsForResource']);
+    expect(d.tags[ARN]).toEqual({});
+    expect(d.requests).toHaveLength(1);
+  });
+
+  test('leaves the model to another stack that still claims it, releasing its own claim, and counts no teardown', async () => {
+    const d = deps();
+    d.tags[ARN][claimKey(OTHER_STACK_ID, 'Model')] = claimValue(OTHER_STACK_ID, 'Model');
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(decision).toEqual({
+      kind: 'respond',
+      status: 'SUCCESS',
+      physicalResourceId: ARN,
+      reason: `Model birds/v1 was left as it is: another resource claims it (Model ${OTHER_STACK_ID}); this resource's claim was released, and the last claimant to leave tears it down.`,
+    });
+    expect(Object.keys(d.tags[ARN])).toEqual([claimKey(OTHER_STACK_ID, 'Model')]);
+    expect(d.requests).toHaveLength(0);
+  });
+
+  test('ignores tags that are no claims', async () => {
+    const d = deps();
+    d.tags[ARN].team = 'vision';
+    await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(d.requests).toHaveLength(1);
+  });
+
+  test('of a rollback releases its own claim and nothing else', async () => {
+    const d = deps(undefined, { status: 'ROLLBACK_IN_PROGRESS', resources: [] });
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect((decision as { reason: string }).reason).toMatch(/rolling back .*; this resource's claim on it was released\.$/);
+    expect(d.tags[ARN]).toEqual({});
+    expect(d.calls).not.toContain('ListTagsForResource');
+    expect(d.requests).toHaveLength(0);
+  });
+
+  test('of a rollback succeeds even when its claim cannot be released, and says which claim stayed', async () => {
+    const d = deps(undefined, { status: 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', resources: [] });
+    d.failures.UntagResource = [{ error: 'AccessDeniedException', message: 'denied', httpStatus: 400 }];
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(decision).toMatchObject({ status: 'SUCCESS' });
+    expect((decision as { reason: string }).reason).toContain(`this resource's claim ${OWN_KEY} could not be released (AccessDeniedException)`);
+  });
+
+  test('that is forged touches no claim', async () => {
+    const d = deps(undefined, { status: 'UPDATE_COMPLETE', resources: [modelResource('Model', ARN, 'UPDATE_COMPLETE')] });
+    await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(d.calls.filter((c) => c.includes('Tag'))).toEqual([]);
+    expect(Object.keys(d.tags[ARN])).toEqual([OWN_KEY]);
+  });
+
+  test('of a resource from a version before claims decides from the stack alone, calling no tag action', async () => {
+    const d = deps();
+    d.tags[ARN][claimKey(OTHER_STACK_ID, 'Model')] = 'x';
+    await decide(withProperties(event('Delete', { PhysicalResourceId: ARN }), { RecordsClaim: undefined }), d);
+    expect(d.calls.filter((c) => c.includes('Tag'))).toEqual([]);
+    expect(d.requests).toHaveLength(1);
+  });
+
+  test('of a model that is gone goes on to the teardown, which finds it gone', async () => {
+    const d = deps({ result: 'DONE', summary: 'the model no longer exists', tornDown: false });
+    delete d.tags[ARN];
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(d.requests).toHaveLength(1);
+    expect(decision).toMatchObject({ status: 'SUCCESS' });
+    expect(decision).not.toHaveProperty('counts');
+  });
+
+  test('fails loud, touching no model, when the claims cannot be read', async () => {
+    const d = deps();
+    d.failures.ListTagsForResource = [{ error: 'AccessDeniedException', message: 'denied', httpStatus: 400 }];
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
+    expect((decision as { reason: string }).reason).toMatch(/^Could not read or release the ownership claims on model birds\/v1 \(AccessDeniedException: denied\); allow rekognition:TagResource, rekognition:UntagResource and rekognition:ListTagsForResource/);
+    expect(d.requests).toHaveLength(0);
+  });
+});
+
+describe('Delete: nested stacks', () => {
+  const nested = (status: string, rootStatus: string) => {
+    const d = deps(undefined, { status, resources: [modelResource('Model', ARN, 'DELETE_IN_PROGRESS')], rootId: ROOT_ID });
+    d.stackTable[ROOT_ID] = { status: rootStatus, resources: [] };
+    return d;
+  };
+
+  test('reads the root stack, and tears down when the root is being deleted', async () => {
+    const d = nested('DELETE_IN_PROGRESS', 'DELETE_IN_PROGRESS');
+    await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(stackReads(d.calls)).toContain(`DescribeStacks ${ROOT_ID}`);
+    expect(d.requests).toHaveLength(1);
+  });
+
+  test.each([
+    ['the root rolls back an update that created the nested stack', 'DELETE_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS'],
+    ['the root rolls back its creation', 'DELETE_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS'],
+    ['the root cleans up after a rolled-back update', 'DELETE_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'],
+  ])('leaves the model when %s, releasing its claim', async (_, status, rootStatus) => {
+    const d = nested(status, rootStatus);
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect((decision as { reason: string }).reason).toMatch(new RegExp(`its root stack is rolling back \\(${rootStatus}\\)`));
+    expect(d.requests).toHaveLength(0);
+    expect(d.tags[ARN]).toEqual({});
+  });
+
+  test('leaves the model, claims untouched, when the nested stack waits for cleanup while the root still updates', async () => {
+    const d = nested('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_IN_PROGRESS');
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect((decision as { reason: string }).reason).toMatch(/the stack is UPDATE_COMPLETE_CLEANUP_IN_PROGRESS, its root stack UPDATE_IN_PROGRESS, not being deleted/);
+    expect(Object.keys(d.tags[ARN])).toEqual([OWN_KEY]);
+  });
+
+  test('in the root\'s update cleanup (a nested stack removed or renamed), says that CloudFormation ignores a failure', async () => {
+    const d = nested('DELETE_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+    const failing = deps({ result: 'FAILED', reason: 'It broke.', lastState: 'RUNNING' });
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), { ...d, tearDown: failing.tearDown });
+    expect((decision as { reason: string }).reason).toMatch(/CloudFormation ignores this failure/);
+  });
+});
+
+describe('Delete: throttled reads', () => {
+  test('retries throttled, failing and cut-off reads of the stack, then tears down', async () => {
+    const d = deps();
+    d.failures.DescribeStacks = [throttled, { error: 'InternalFailure', message: 'x', httpStatus: 500 }, { error: 'TimeoutError', message: 'socket hang up' }];
+    d.failures.ListStackResources = [throttled];
+    d.failures.ListTagsForResource = [{ error: 'ThrottlingException', message: 'x', httpStatus: 400 }];
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(decision).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
+    expect(d.calls.filter((c) => c.startsWith('DescribeStacks'))).toHaveLength(4);
+  });
+
+  test('hands the check on to a fresh run when this run\'s time runs out first', async () => {
+    const d = deps();
+    d.failures.DescribeStacks = Array(100).fill(throttled);
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(decision).toEqual({ kind: 'handoff', handoff: { waitStartedAt: Date.UTC(2026, 10, 23, 12, 0, 0), run: 2 } });
+    expect(d.requests).toHaveLength(0);
+  });
+
+  test('fails once the wait runs out, saying the reads were throttled, touching nothing', async () => {
+    const d = deps();
+    d.failures.DescribeStacks = Array(100).fill(throttled);
+    const decision = await decide(withProperties(event('Delete', { PhysicalResourceId: ARN }), { MaxWaitSeconds: '50' }), d);
+    expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
+    expect((decision as { reason: string }).reason).toMatch(/^CloudFormation throttled every read of the stack until the wait \(maxWait\) ran out \(Throttling: Rate exceeded\)/);
+    expect(d.tags[ARN]).toEqual({ [OWN_KEY]: claimValue(STACK_ID, 'Model') });
     expect(d.requests).toHaveLength(0);
   });
 });

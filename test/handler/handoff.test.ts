@@ -1,8 +1,9 @@
-import { decide, TeardownEvent } from '../../lambda/teardown/event-decision';
+import { deps, STACK_ID } from './decision-deps';
+import { ARN, teardownEvent } from './teardown-events';
+import { decide } from '../../lambda/teardown/event-decision';
 import { readHandoff, readProgress } from '../../lambda/teardown/handoff';
-import { TeardownOutcome, TeardownProgress, TeardownRequest } from '../../lambda/teardown/teardown';
+import { TeardownProgress } from '../../lambda/teardown/teardown';
 
-const ARN = 'arn:aws:rekognition:us-east-1:123456789012:project/birds/version/v1/1700000000000';
 const PROGRESS: TeardownProgress = {
   state: 'STOPPING',
   stateSince: 1_700_000_000_000,
@@ -44,52 +45,26 @@ describe('reading a hand-off back', () => {
 });
 
 describe('a hand-off between runs', () => {
-  const event = (handoff?: unknown) => ({
-    RequestType: 'Delete',
-    PhysicalResourceId: ARN,
-    ResponseURL: 'https://example.com/response?X-Amz-Date=20261123T120000Z',
-    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Birds/1',
-    LogicalResourceId: 'Model',
-    ResourceProperties: { ServiceToken: 'token', ProjectVersionArn: ARN },
-    ...(handoff === undefined ? {} : { TeardownHandoff: handoff }),
-  }) as unknown as TeardownEvent;
+  const event = (handoff?: unknown) =>
+    teardownEvent('Delete', STACK_ID, { PhysicalResourceId: ARN, ...(handoff === undefined ? {} : { TeardownHandoff: handoff }) });
 
   test('carries what the run learned to the next run, which goes on from it', async () => {
-    const requests: TeardownRequest[] = [];
-    const deps = {
-      now: () => Date.UTC(2026, 10, 23, 12, 5, 0),
-      runDeadline: Date.UTC(2026, 10, 23, 12, 20, 0),
-      functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:teardown',
-      readStack: async () => ({ status: 'DELETE_IN_PROGRESS', resources: [] }),
-      tearDown: async (request: TeardownRequest): Promise<TeardownOutcome> => {
-        requests.push(request);
-        return { result: 'CONTINUE', lastState: 'STOPPING', calls: 3, progress: PROGRESS };
-      },
-    };
+    const d = deps({ result: 'CONTINUE', lastState: 'STOPPING', calls: 3, progress: PROGRESS });
 
-    const first = await decide(event(), deps);
+    const first = await decide(event(), d);
     expect(first).toMatchObject({ kind: 'handoff', handoff: { run: 2, progress: PROGRESS } });
 
     // The payload travels as JSON in the asynchronous Invoke.
-    await decide(event(JSON.parse(JSON.stringify((first as { handoff: unknown }).handoff))), deps);
-    expect(requests[0].progress).toBeUndefined();
-    expect(requests[1].progress).toEqual(PROGRESS);
-    expect(requests[1].waitStartedAt).toBe(requests[0].waitStartedAt);
+    await decide(event(JSON.parse(JSON.stringify((first as { handoff: unknown }).handoff))), d);
+    expect(d.requests[0].progress).toBeUndefined();
+    expect(d.requests[1].progress).toEqual(PROGRESS);
+    expect(d.requests[1].waitStartedAt).toBe(d.requests[0].waitStartedAt);
   });
 
   test('a malformed hand-off is not trusted: the run starts over from the event', async () => {
-    const requests: TeardownRequest[] = [];
-    await decide(event({ waitStartedAt: -5, run: 'two', progress: PROGRESS }), {
-      now: () => Date.UTC(2026, 10, 23, 12, 5, 0),
-      runDeadline: Date.UTC(2026, 10, 23, 12, 20, 0),
-      functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:teardown',
-      readStack: async () => ({ status: 'DELETE_IN_PROGRESS', resources: [] }),
-      tearDown: async (request) => {
-        requests.push(request);
-        return { result: 'DONE', summary: 'the model is deleted' };
-      },
-    });
-    expect(requests[0].progress).toBeUndefined();
-    expect(requests[0].waitStartedAt).toBe(Date.UTC(2026, 10, 23, 12, 0, 0));
+    const d = deps();
+    await decide(event({ waitStartedAt: -5, run: 'two', progress: PROGRESS }), d);
+    expect(d.requests[0].progress).toBeUndefined();
+    expect(d.requests[0].waitStartedAt).toBe(Date.UTC(2026, 10, 23, 12, 0, 0));
   });
 });

@@ -31,7 +31,7 @@ describe('DELETE teardown', () => {
 
     const outcome = await tearDown(request(clock), virtualDeps(clock, api, logs));
 
-    expect(outcome).toEqual({ result: 'DONE', summary: 'the model is deleted' });
+    expect(outcome).toEqual({ result: 'DONE', summary: 'the model is deleted', tornDown: true });
     const ops = api.operations();
     expect(ops[0]).toBe('stop');
     expect(ops.slice(1).every((op) => op === 'delete')).toBe(true);
@@ -49,7 +49,7 @@ describe('DELETE teardown', () => {
 
     const outcome = await tearDown(request(clock), virtualDeps(clock, api));
 
-    expect(outcome).toEqual({ result: 'DONE', summary: 'the model no longer exists' });
+    expect(outcome).toEqual({ result: 'DONE', summary: 'the model no longer exists', tornDown: false });
     expect(api.operations()).toEqual(['stop']);
   });
 
@@ -70,7 +70,7 @@ describe('DELETE teardown', () => {
 
       const outcome = await tearDown(request(clock), virtualDeps(clock, api));
 
-      expect(outcome).toEqual({ result: 'DONE', summary: 'the model is deleted' });
+      expect(outcome).toEqual({ result: 'DONE', summary: 'the model is deleted', tornDown: true });
       expect(api.operations()).toEqual(['stop', 'delete', 'delete', 'delete']);
     });
   });
@@ -210,7 +210,7 @@ describe('DELETE teardown', () => {
 
     const outcome = await tearDown(request(clock), virtualDeps(clock, api));
 
-    expect(outcome).toEqual({ result: 'DONE', summary: 'the model is deleted' });
+    expect(outcome).toEqual({ result: 'DONE', summary: 'the model is deleted', tornDown: true });
     expect(api.operations()).toEqual(['stop', 'delete', 'delete', 'delete', 'delete']);
   });
 
@@ -334,7 +334,7 @@ describe('STOP teardown', () => {
 
     const outcome = await tearDown(request(clock, { action: 'STOP' }), virtualDeps(clock, api));
 
-    expect(outcome).toEqual({ result: 'DONE', summary: 'the model is not running (ResourceInUseException)' });
+    expect(outcome).toEqual({ result: 'DONE', summary: 'the model is not running (ResourceInUseException)', tornDown: true });
     expect(api.operations().every((op) => op === 'stop')).toBe(true);
     expect(clock.time - t0).toBeGreaterThanOrEqual(30_000);
   });
@@ -431,7 +431,7 @@ describe('going on from a hand-off', () => {
 
     const outcome = await tearDown(request(clock, { progress: learned(clock, { state: 'DELETING', deleteAccepted: true }) }), virtualDeps(clock, api));
 
-    expect(outcome).toEqual({ result: 'DONE', summary: 'the model is deleted' });
+    expect(outcome).toEqual({ result: 'DONE', summary: 'the model is deleted', tornDown: true });
     expect(api.operations()).toEqual(['delete', 'delete']);
   });
 

@@ -5,9 +5,10 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { TargetLanguage, TranslatedSnippet } from 'jsii-rosetta';
 import { decide, TeardownEvent } from '../../lambda/teardown/event-decision';
+import { ErrorAnswer } from '../../lambda/teardown/model-api';
 import { readModelVersion, readProperties } from '../../lambda/teardown/properties';
-import { StackApi } from '../../lambda/teardown/stack-api';
-import { failureReason, timeoutReason } from '../../lambda/teardown/teardown-reasons';
+import { claimNotRecordedReason, claimsUnreadableReason, failureReason, stackUnreadableReason, timeoutReason } from '../../lambda/teardown/teardown-reasons';
+import { DELETING_STACK, deps, FakeStack, STACK_ID } from '../handler/decision-deps';
 import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
 
 /**
@@ -215,31 +216,34 @@ describe('the table of failure reasons', () => {
       { ProjectVersionArn: ARN, TeardownAction: 'KEEP' },
       { ProjectVersionArn: ARN, MaxWaitSeconds: '0' },
     ].map((p) => readProperties(p) as string);
-    const reasonOf = async (fields: Record<string, unknown>, readStack: StackApi = async () => ({ status: 'DELETE_IN_PROGRESS', resources: [] })) => {
+    const reasonOf = async (fields: Record<string, unknown>, stack: FakeStack | ErrorAnswer = DELETING_STACK) => {
       const decision = await decide({
         ResponseURL: 'https://example.com/response',
-        StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Birds/1',
+        StackId: STACK_ID,
         LogicalResourceId: 'Model',
         RequestId: 'req',
-        ResourceProperties: { ServiceToken: 'token', ProjectVersionArn: ARN },
+        ResourceProperties: { ServiceToken: 'token', ProjectVersionArn: ARN, RecordsClaim: 'true' },
         ...fields,
-      } as unknown as TeardownEvent, {
-        now: () => 0,
-        runDeadline: 0,
-        functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:teardown',
-        readStack,
-        tearDown: async () => ({ result: 'CONTINUE', lastState: 'UNKNOWN', calls: 0 }),
-      });
+      } as unknown as TeardownEvent, { ...deps({ result: 'CONTINUE', lastState: 'UNKNOWN', calls: 0 }, stack), runDeadline: 0 });
       return 'reason' in decision ? decision.reason : '';
     };
     const decisions = await Promise.all([
       reasonOf({ RequestType: 'Delete', PhysicalResourceId: ARN }),
-      reasonOf({ RequestType: 'Delete', PhysicalResourceId: ARN }, async () => ({ error: 'AccessDenied', message: 'denied' })),
+      reasonOf({ RequestType: 'Delete', PhysicalResourceId: ARN }, { error: 'AccessDenied', message: 'denied', httpStatus: 403 }),
       reasonOf({ RequestType: 'Create', ResourceProperties: { ServiceToken: 'token', ProjectVersionArn: ARN.replace('123456789012', '210987654321') } }),
       reasonOf({ RequestType: 'Update', PhysicalResourceId: ARN.replace('v1', 'v0'), OldResourceProperties: { ServiceToken: 'token', ProjectVersionArn: ARN.replace('v1', 'v0') } }),
+      reasonOf({ RequestType: 'Create', ResourceProperties: { ServiceToken: 'token', ProjectVersionArn: ARN.replace('v1', 'v9'), RecordsClaim: 'true' } }),
     ]);
+    const throttled = { error: 'Throttling', message: 'Rate exceeded' };
+    const claims = [
+      stackUnreadableReason(readModelVersion(ARN)!, throttled, true),
+      claimsUnreadableReason(readModelVersion(ARN)!, { error: 'AccessDeniedException', message: 'denied' }, false),
+      claimsUnreadableReason(readModelVersion(ARN)!, { error: 'ThrottlingException', message: 'slow down' }, true),
+      claimNotRecordedReason(readModelVersion(ARN)!, { error: 'AccessDeniedException', message: 'denied' }, false),
+      claimNotRecordedReason(readModelVersion(ARN)!, { error: 'ThrottlingException', message: 'slow down' }, true),
+    ];
     const noEndpoint = failureReason(readModelVersion(ARN)!, 'StopProjectVersion', { error: 'Error', message: 'getaddrinfo ENOTFOUND', code: 'ENOTFOUND' });
-    return [...timeouts, ...refusals, noEndpoint, ...properties, ...decisions];
+    return [...timeouts, ...refusals, noEndpoint, ...properties, ...decisions, ...claims];
   }
 
   test('every reason the handler gives for a timeout, a refusal or bad properties is in the table', async () => {

@@ -1,0 +1,133 @@
+import { claimKey, claimValue, otherClaims } from './claims';
+import { ErrorAnswer, ModelApi } from './model-api';
+import { ModelVersion } from './properties';
+import { Retried, RetryDeps, retrying } from './retrying';
+import { StackApi, StackDescription, StackResource } from './stack-api';
+import { stackIntent, TeardownPhase } from './stack-intent';
+import { claimsUnreadableReason, stackUnreadableReason } from './teardown-reasons';
+
+/**
+ * Whether a Delete may end its model: the stack (and its root, when nested) must show that its own
+ * operation ends it, and no other resource, in this stack or any other, may still claim it. The
+ * resource removes its own claim first and reads the claims after, so that of two stacks that
+ * leave at the same moment the last always sees no claim but its own gone, and tears down.
+ */
+
+/** What the check found. */
+export type Ownership =
+  | { readonly kind: 'tearDown'; readonly phase: TeardownPhase }
+  /** The model stays as it is (rollback, forged Delete, another claim). */
+  | { readonly kind: 'leave'; readonly reason: string }
+  /** A read failed for good (denied, or throttled until the wait ran out): nothing was changed but the resource's own claim. */
+  | { readonly kind: 'failed'; readonly reason: string }
+  /** This run ran out of time while throttled: a fresh run checks again. */
+  | { readonly kind: 'outOfRunTime' };
+
+/** The Delete whose ownership is checked. */
+export interface OwnershipRequest {
+  readonly model: ModelVersion;
+  readonly stackId: string;
+  readonly logicalId: string;
+  /** Whether the resource recorded a claim (and may call the tag actions). */
+  readonly recordsClaim: boolean;
+  /** The overall wait ends then (epoch ms). */
+  readonly waitDeadline: number;
+  /** This run must have decided by then (epoch ms). */
+  readonly runDeadline: number;
+}
+
+/** How the check reaches CloudFormation and Rekognition. */
+export interface OwnershipDeps extends RetryDeps {
+  readonly stacks: StackApi;
+  readonly models: ModelApi;
+}
+
+export async function checkOwnership(request: OwnershipRequest, deps: OwnershipDeps): Promise<Ownership> {
+  const { model, stackId } = request;
+  const deadline = Math.min(request.waitDeadline, request.runDeadline);
+  const unanswered = (what: string, retried: Extract<Retried<object>, { outOfTime: ErrorAnswer }>): Ownership =>
+    // Out of this run's time before the wait's: a fresh run may still get an answer.
+    request.runDeadline < request.waitDeadline
+      ? { kind: 'outOfRunTime' }
+      : { kind: 'failed', reason: what === 'claims' ? claimsUnreadableReason(model, retried.outOfTime, retried.throttled) : stackUnreadableReason(model, retried.outOfTime, retried.throttled) };
+  const readStack = (operation: string, call: () => Promise<StackDescription | ErrorAnswer>) =>
+    retrying(operation, call, deps, deadline, deps.stacks.maxCallMs);
+
+  // Independent reads in parallel: the Stop of a running model waits for them.
+  const [own, resources] = await Promise.all([
+    readStack('DescribeStacks', () => deps.stacks.describeStack(stackId)),
+    listResources(stackId, deps, deadline),
+  ]);
+  for (const read of [own, resources]) {
+    if ('outOfTime' in read) return unanswered('stack', read);
+    if ('error' in read.answered) return { kind: 'failed', reason: stackUnreadableReason(model, read.answered, false) };
+  }
+  const stack = (own as { answered: StackDescription }).answered;
+  let rootStatus: string | undefined;
+  if (stack.rootId !== undefined && stack.rootId !== stack.stackId) {
+    const root = await readStack('DescribeStacks', () => deps.stacks.describeStack(stack.rootId!));
+    if ('outOfTime' in root) return unanswered('stack', root);
+    if ('error' in root.answered) return { kind: 'failed', reason: stackUnreadableReason(model, root.answered, false) };
+    rootStatus = root.answered.status;
+  }
+
+  const intent = stackIntent({ status: stack.status, resources: (resources as { answered: { resources: StackResource[] } }).answered.resources, rootStatus }, model.arn);
+  if (intent.kind === 'notOurs') {
+    // Not the stack's own operation: even its claim stays, since the resource lives on.
+    return { kind: 'leave', reason: intent.reason };
+  }
+  if (!request.recordsClaim) {
+    // A resource of a version before claims: the stack alone decides, as it did then.
+    return intent.kind === 'tearDown' ? intent : { kind: 'leave', reason: intent.reason };
+  }
+
+  const ownKey = claimKey(stackId, request.logicalId);
+  const claimCall = <T extends object>(operation: string, call: () => Promise<T | ErrorAnswer>) =>
+    retrying(operation, call, deps, deadline, deps.models.maxCallMs);
+  const released = await claimCall('UntagResource', () => deps.models.untagResource(model.arn, [ownKey]));
+  if (intent.kind !== 'tearDown') {
+    // Leaving the model never fails, so that a rollback completes: a claim left behind only keeps
+    // the model from a later teardown, and the README says how to release it by hand.
+    const kept = 'outOfTime' in released ? released.outOfTime : 'error' in released.answered && !gone(released.answered) ? released.answered : undefined;
+    return { kind: 'leave', reason: `${intent.reason}; ${kept ? `this resource's claim ${ownKey} could not be released (${kept.error})` : 'this resource\'s claim on it was released'}` };
+  }
+  if ('outOfTime' in released) return unanswered('claims', released);
+  if (gone(released.answered)) return intent;
+  if ('error' in released.answered) return { kind: 'failed', reason: claimsUnreadableReason(model, released.answered, false) };
+
+  const listed = await claimCall('ListTagsForResource', () => deps.models.listTagsForResource(model.arn));
+  if ('outOfTime' in listed) return unanswered('claims', listed);
+  if (gone(listed.answered)) return intent;
+  if ('error' in listed.answered) return { kind: 'failed', reason: claimsUnreadableReason(model, listed.answered, false) };
+  const others = otherClaims(listed.answered.tags, ownKey);
+  if (others.length > 0) {
+    return { kind: 'leave', reason: `${others.length === 1 ? 'another resource claims it' : `${others.length} other resources claim it`} (${others.slice(0, 3).join('; ')}); this resource's claim was released, and the last claimant to leave tears it down` };
+  }
+  return intent;
+}
+
+/** A model that no longer exists: the teardown finds it gone and says so. */
+function gone(answer: object): boolean {
+  return 'error' in answer && (answer as ErrorAnswer).error === 'ResourceNotFoundException';
+}
+
+/** Every page of the stack's resources, each page retried. */
+async function listResources(stackId: string, deps: OwnershipDeps, deadline: number): Promise<Retried<{ resources: StackResource[] }>> {
+  const resources: StackResource[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await retrying('ListStackResources', () => deps.stacks.listStackResources(stackId, nextToken), deps, deadline, deps.stacks.maxCallMs);
+    if ('outOfTime' in page || 'error' in page.answered) {
+      return page as Retried<{ resources: StackResource[] }>;
+    }
+    resources.push(...page.answered.resources);
+    nextToken = page.answered.nextToken;
+  } while (nextToken);
+  return { answered: { resources } };
+}
+
+/** Records the claim of resource `logicalId` of stack `stackId` on the model: the answer, retried while transient. */
+export function recordClaim(model: ModelVersion, stackId: string, logicalId: string, deps: RetryDeps & { models: ModelApi }, deadline: number) {
+  const tags = { [claimKey(stackId, logicalId)]: claimValue(stackId, logicalId) };
+  return retrying('TagResource', () => deps.models.tagResource(model.arn, tags), deps, deadline, deps.models.maxCallMs);
+}
