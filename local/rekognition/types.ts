@@ -48,6 +48,9 @@ export const OPERATIONS = [
   'DeleteProjectVersion',
   'DescribeProjectVersions',
   'StartProjectVersion',
+  'TagResource',
+  'UntagResource',
+  'ListTagsForResource',
 ] as const;
 
 /** An operation the simulator implements (the part of `X-Amz-Target` after the dot). */
