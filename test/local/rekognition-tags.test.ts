@@ -1,3 +1,5 @@
+import { execFile } from 'child_process';
+import { promisify } from 'util';
 import {
   DeleteProjectVersionCommand,
   ListTagsForResourceCommand,
@@ -13,7 +15,7 @@ import { DEFAULT_DURATIONS, MODEL_STATUSES, RekognitionSimulator, TAG_KEY_PATTER
 
 /**
  * TagResource, UntagResource and ListTagsForResource on Custom Labels model versions, through the
- * real `@aws-sdk/client-rekognition`: the constraints of the
+ * real `@aws-sdk/client-rekognition` (and once through the AWS CLI v1): the constraints of the
  * service model, the quota of 50 tags per model, regions, IAM, fault injection and call records.
  */
 
@@ -543,5 +545,39 @@ describe('call records', () => {
     const res = await post('TagCollection', { ResourceArn: ARN });
     expect(res.json.__type).toBe('com.amazon.coral.service#UnknownOperationException');
     expect(sim.calls[0]).toMatchObject({ operation: 'TagCollection', arn: ARN, error: 'UnknownOperationException' });
+  });
+});
+
+describe('the AWS CLI v1', () => {
+  jest.setTimeout(60_000);
+
+  const cli = (...args: string[]) => promisify(execFile)('aws', ['rekognition', ...args, '--endpoint-url', sim.endpoint, '--region', REGION, '--output', 'json'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'x', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_MAX_ATTEMPTS: '1' },
+  }).then((r) => r.stdout);
+
+  test('tags, lists and untags as the SDK does, and names the same errors', async () => {
+    sim.addModel(ARN, { status: 'RUNNING', tags: { Owner: 'stack-a' } });
+
+    // botocore parses and validates the responses against its own copy of the service model.
+    expect(await cli('tag-resource', '--resource-arn', ARN, '--tags', JSON.stringify({ 'Claim:stack-b': 'MyModel', 'owner': 'lower' }))).toBe('');
+    const fromCli = JSON.parse(await cli('list-tags-for-resource', '--resource-arn', ARN));
+    expect(fromCli).toEqual({ Tags: { 'Owner': 'stack-a', 'Claim:stack-b': 'MyModel', 'owner': 'lower' } });
+    expect(await list(ARN)).toEqual(listed(fromCli.Tags));
+
+    expect(await cli('untag-resource', '--resource-arn', ARN, '--tag-keys', 'owner', 'not-there')).toBe('');
+    expect(JSON.parse(await cli('list-tags-for-resource', '--resource-arn', ARN))).toEqual({ Tags: { 'Owner': 'stack-a', 'Claim:stack-b': 'MyModel' } });
+
+    await expect(cli('tag-resource', '--resource-arn', ARN, '--tags', JSON.stringify(manyTags(49)))).rejects.toMatchObject({
+      stderr: expect.stringContaining('(ServiceQuotaExceededException) when calling the TagResource operation'),
+    });
+    await expect(cli('untag-resource', '--resource-arn', ARN, '--tag-keys', 'aws:owner')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/\(InvalidParameterException\) when calling the UntagResource operation: 1 validation error detected: .*'tagKeys.1.member'/),
+    });
+    await expect(cli('list-tags-for-resource', '--resource-arn', versionArn('v9'))).rejects.toMatchObject({
+      stderr: expect.stringContaining('(ResourceNotFoundException) when calling the ListTagsForResource operation'),
+    });
+    expect(sim.calls.map((c) => c.operation)).toEqual([
+      'TagResource', 'ListTagsForResource', 'ListTagsForResource', 'UntagResource', 'ListTagsForResource', 'TagResource', 'UntagResource', 'ListTagsForResource',
+    ]);
   });
 });
