@@ -558,7 +558,7 @@ describe('the AWS CLI v1', () => {
   test('tags, lists and untags as the SDK does, and names the same errors', async () => {
     sim.addModel(ARN, { status: 'RUNNING', tags: { Owner: 'stack-a' } });
 
-    // botocore parses and validates the responses against its own copy of the service model.
+    // botocore builds the requests and reads the answers from its own copy of the service model, apart from the SDK's.
     expect(await cli('tag-resource', '--resource-arn', ARN, '--tags', JSON.stringify({ 'Claim:stack-b': 'MyModel', 'owner': 'lower' }))).toBe('');
     const fromCli = JSON.parse(await cli('list-tags-for-resource', '--resource-arn', ARN));
     expect(fromCli).toEqual({ Tags: { 'Owner': 'stack-a', 'Claim:stack-b': 'MyModel', 'owner': 'lower' } });
