@@ -13,6 +13,7 @@ const HTTP_STATUS: Readonly<Record<string, number>> = {
   ProvisionedThroughputExceededException: 400,
   ResourceInUseException: 400,
   ResourceNotFoundException: 400,
+  ServiceQuotaExceededException: 400,
   ThrottlingException: 500,
   ValidationException: 400,
 };

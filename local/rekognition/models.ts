@@ -1,6 +1,7 @@
 /**
- * The model versions and their state machine: what Stop, Delete, Start and Describe do to and say
- * about each model, and the timed transitions that follow. Knows nothing of HTTP.
+ * The model versions and their state machine: what Stop, Delete, Start, Describe and the tag
+ * operations do to and say about each model, and the timed transitions that follow. Knows nothing
+ * of HTTP.
  *
  * Models are regional, as in AWS: a call signed for one region sees only the models whose ARN
  * names that region, and a model elsewhere is answered exactly as one that does not exist.
@@ -17,7 +18,14 @@ import {
   TransitionEvent,
   MODEL_STATUSES,
 } from './types';
-import { PROJECT_ARN_PATTERN, PROJECT_VERSION_ARN_PATTERN, projectArnParts, VersionArnParts, versionArnParts } from './validation';
+import {
+  PROJECT_ARN_PATTERN,
+  PROJECT_VERSION_ARN_PATTERN,
+  projectArnParts,
+  tagMapViolations,
+  VersionArnParts,
+  versionArnParts,
+} from './validation';
 
 /** Durations of models that set none of their own. */
 export const DEFAULT_DURATIONS: ModelDurations = {
@@ -27,6 +35,12 @@ export const DEFAULT_DURATIONS: ModelDurations = {
   copyDurationMs: 150,
   deleteDurationMs: 100,
 };
+
+/**
+ * Tags one model may hold: Rekognition's quota per resource (AWS's tagging guidance), fewer than
+ * the 200 one TagResource may carry.
+ */
+export const TAGS_PER_MODEL_MAX = 50;
 
 /** The undocumented behaviours the store follows. */
 export interface ModelSwitches {
@@ -84,6 +98,8 @@ interface Model {
   minInferenceUnits?: number;
   maxInferenceUnits?: number;
   trainingEndedAt?: Date;
+  /** Keyed case-sensitively, in the order keys were first added. A Map, so `__proto__` is a key like any other. */
+  readonly tags: Map<string, string>;
   pending?: { readonly to: ModelStatus | undefined; readonly dueAt: number; readonly timer: NodeJS.Timeout };
 }
 
@@ -131,6 +147,14 @@ export class ModelStore {
     if (this.models.has(arn)) {
       throw new Error(`A model with this ARN already exists: ${arn}`);
     }
+    const tags = options.tags ?? {};
+    const problems = tagMapViolations(tags);
+    if (problems.length > 0) {
+      throw new Error(`Tags TagResource would refuse: ${problems.join('; ')}`);
+    }
+    if (Object.keys(tags).length > TAGS_PER_MODEL_MAX) {
+      throw new Error(`A model may hold at most ${TAGS_PER_MODEL_MAX} tags, got ${Object.keys(tags).length}`);
+    }
     const parts = versionArnParts(arn);
     this.registerProject(parts, options.projectArn);
     const model: Model = {
@@ -141,6 +165,7 @@ export class ModelStore {
       seq: ++this.seq,
       createdAt: options.creationTimestamp ?? new Date(),
       status: options.status,
+      tags: new Map(Object.entries(tags)),
     };
     if (options.status === 'RUNNING' || options.status === 'STARTING') {
       model.minInferenceUnits = options.minInferenceUnits ?? 1;
@@ -151,6 +176,12 @@ export class ModelStore {
 
   status(arn: string): ModelStatus | undefined {
     return this.models.get(arn)?.status;
+  }
+
+  /** The model's tags, whatever region asks; undefined when there is no such model. */
+  tags(arn: string): Readonly<Record<string, string>> | undefined {
+    const model = this.models.get(arn);
+    return model ? Object.freeze(Object.fromEntries(model.tags)) : undefined;
   }
 
   summaries(): ModelSummary[] {
@@ -238,6 +269,38 @@ export class ModelStore {
       ProjectVersionDescriptions: page.map(describeModel),
       ...(more ? { NextToken: encodeToken(project.projectKey, page[page.length - 1].seq) } : {}),
     };
+  }
+
+  // The tag operations act on a model in any status. A DELETING model still exists (Describe lists
+  // it) and AWS answers for a resource until it is gone, so it is tagged like any other; its tags
+  // go with it when the deletion completes.
+
+  /**
+   * TagResource: sets each tag, overwriting the value of a key the model has. All or nothing: tags
+   * that would leave the model with more than {@link TAGS_PER_MODEL_MAX} change nothing.
+   */
+  tag(arn: string, region: string, tags: Readonly<Record<string, string>>): void {
+    const model = this.find(arn, region);
+    const entries = Object.entries(tags);
+    const total = model.tags.size + entries.filter(([key]) => !model.tags.has(key)).length;
+    if (total > TAGS_PER_MODEL_MAX) {
+      throw new ServiceError(
+        'ServiceQuotaExceededException',
+        `The resource would have ${total} tags; a resource can have at most ${TAGS_PER_MODEL_MAX}.`,
+      );
+    }
+    for (const [key, value] of entries) model.tags.set(key, value);
+  }
+
+  /** UntagResource: removes the keys the model has; a key it does not have is no error. */
+  untag(arn: string, region: string, keys: readonly string[]): void {
+    const model = this.find(arn, region);
+    for (const key of keys) model.tags.delete(key);
+  }
+
+  /** ListTagsForResource: every tag of the model, `{}` when it has none. */
+  listTags(arn: string, region: string): Record<string, string> {
+    return Object.fromEntries(this.find(arn, region).tags);
   }
 
   /** Cancels every pending transition; the store answers nothing afterwards. */

@@ -23,7 +23,14 @@ import {
   SimulatorOptions,
   TransitionEvent,
 } from './types';
-import { validateDescribeInput, validateStartInput, validateVersionArnInput } from './validation';
+import {
+  validateDescribeInput,
+  validateListTagsInput,
+  validateStartInput,
+  validateTagResourceInput,
+  validateUntagResourceInput,
+  validateVersionArnInput,
+} from './validation';
 
 /** The options as they stand, defaults filled in. */
 export type ResolvedSimulatorOptions = Required<Omit<SimulatorOptions, 'tpsLimit'>> & Pick<SimulatorOptions, 'tpsLimit'>;
@@ -50,6 +57,20 @@ const ALLOWED: Partial<Record<keyof SimulatorOptions, readonly string[]>> = {
   deleteWhenDeleting: ['status', 'ResourceInUseException', 'ResourceNotFoundException'],
   validationError: ['InvalidParameterException', 'ValidationException'],
   throttleError: ['ThrottlingException', 'ProvisionedThroughputExceededException'],
+};
+
+/**
+ * The request member naming the resource each operation acts on: the ARN IAM authorizes the call
+ * on, fault rules match and the call record keeps.
+ */
+const RESOURCE_MEMBER: Readonly<Record<OperationName, string>> = {
+  StopProjectVersion: 'ProjectVersionArn',
+  DeleteProjectVersion: 'ProjectVersionArn',
+  StartProjectVersion: 'ProjectVersionArn',
+  DescribeProjectVersions: 'ProjectArn',
+  TagResource: 'ResourceArn',
+  UntagResource: 'ResourceArn',
+  ListTagsForResource: 'ResourceArn',
 };
 
 /**
@@ -154,8 +175,9 @@ export class RekognitionSimulator extends EventEmitter {
   }
 
   /**
-   * Adds a model version in `options.status`; a status that moves on by itself (STOPPING,
-   * STARTING, DELETING, TRAINING_IN_PROGRESS, COPYING_IN_PROGRESS) starts its timer now.
+   * Adds a model version in `options.status`, with `options.tags` if given; a status that moves on
+   * by itself (STOPPING, STARTING, DELETING, TRAINING_IN_PROGRESS, COPYING_IN_PROGRESS) starts its
+   * timer now.
    */
   addModel(arn: string, options: ModelOptions): void {
     this.store.add(arn, options);
@@ -194,12 +216,17 @@ export class RekognitionSimulator extends EventEmitter {
     return this.store.status(arn);
   }
 
+  /** A copy of the model's tags, whatever region it is in; undefined once it is gone (or if it never existed). */
+  tags(arn: string): Readonly<Record<string, string>> | undefined {
+    return this.store.tags(arn);
+  }
+
   /** Every model that exists, in every region. */
   models(): ModelSummary[] {
     return this.store.summaries();
   }
 
-  /** The calls that named this ARN (ProjectVersionArn, or ProjectArn for Describe). */
+  /** The calls that named this ARN (ProjectVersionArn, ProjectArn for Describe, ResourceArn for the tag operations). */
   callsFor(arn: string): CallRecord[] {
     return this.calls.filter((call) => call.arn === arn);
   }
@@ -262,7 +289,10 @@ export class RekognitionSimulator extends EventEmitter {
     }
 
     const at = this.now();
-    const arnValue = input?.ProjectVersionArn ?? input?.ProjectArn;
+    // An unknown operation is recorded with whichever ARN member it sent.
+    const arnValue = isOperation(operation)
+      ? input?.[RESOURCE_MEMBER[operation]]
+      : input?.ProjectVersionArn ?? input?.ProjectArn ?? input?.ResourceArn;
     const arn = typeof arnValue === 'string' ? arnValue : undefined;
     const statusBefore = arn !== undefined ? this.store.status(arn) : undefined;
     let response: WireResponse;
@@ -332,6 +362,20 @@ export class RekognitionSimulator extends EventEmitter {
       }
       case 'DescribeProjectVersions':
         return { output: this.store.describe(validateDescribeInput(input, validationError), region) };
+      case 'TagResource': {
+        const { arn, tags } = validateTagResourceInput(input, validationError);
+        this.store.tag(arn, region, tags);
+        return { output: {} };
+      }
+      case 'UntagResource': {
+        const { arn, tagKeys } = validateUntagResourceInput(input, validationError);
+        this.store.untag(arn, region, tagKeys);
+        return { output: {} };
+      }
+      case 'ListTagsForResource': {
+        const { arn } = validateListTagsInput(input, validationError);
+        return { output: { Tags: this.store.listTags(arn, region) } };
+      }
     }
   }
 

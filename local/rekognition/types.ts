@@ -24,7 +24,10 @@ export const MODEL_STATUSES = [
 /** A model version status, as DescribeProjectVersions, Stop, Start and Delete report it. */
 export type ModelStatus = typeof MODEL_STATUSES[number];
 
-/** The errors StopProjectVersion and DeleteProjectVersion are documented to return. */
+/**
+ * The errors the implemented operations are documented to return: the seven of StopProjectVersion
+ * and DeleteProjectVersion, and TagResource's ServiceQuotaExceededException.
+ */
 export const REKOGNITION_ERRORS = [
   'AccessDeniedException',
   'InternalServerError',
@@ -32,10 +35,11 @@ export const REKOGNITION_ERRORS = [
   'ProvisionedThroughputExceededException',
   'ResourceInUseException',
   'ResourceNotFoundException',
+  'ServiceQuotaExceededException',
   'ThrottlingException',
 ] as const;
 
-/** One of the seven documented error names. */
+/** One of the documented error names. */
 export type RekognitionErrorName = typeof REKOGNITION_ERRORS[number];
 
 /** The operations the simulator implements. */
@@ -44,6 +48,9 @@ export const OPERATIONS = [
   'DeleteProjectVersion',
   'DescribeProjectVersions',
   'StartProjectVersion',
+  'TagResource',
+  'UntagResource',
+  'ListTagsForResource',
 ] as const;
 
 /** An operation the simulator implements (the part of `X-Amz-Target` after the dot). */
@@ -74,7 +81,7 @@ export interface FailFirstRule {
   readonly operation: OperationName | '*';
   readonly count: number;
   readonly error: RekognitionErrorName;
-  /** Only calls naming this ARN (ProjectVersionArn or ProjectArn) count and fail. */
+  /** Only calls naming this ARN (the call record's `arn`) count and fail. */
   readonly arn?: string;
   /** The error message; a generic one by default. */
   readonly message?: string;
@@ -145,6 +152,11 @@ export interface ModelOptions extends Partial<ModelDurations> {
   readonly creationTimestamp?: Date;
   /** Inference units of a model added as RUNNING or STARTING. Default 1. */
   readonly minInferenceUnits?: number;
+  /**
+   * Tags the model already has, as if TagResource had put them there (say, another stack's claim).
+   * They must be what TagResource accepts, and at most 50. Default none.
+   */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** Which injected fault failed a call. */
@@ -156,7 +168,7 @@ export interface CallRecord {
   readonly at: number;
   /** From `X-Amz-Target`, whatever it named (unknown operations are recorded too). */
   readonly operation: string;
-  /** ProjectVersionArn, or ProjectArn for DescribeProjectVersions, as sent. */
+  /** ProjectVersionArn, ProjectArn for DescribeProjectVersions, or ResourceArn for the tag operations, as sent. */
   readonly arn?: string;
   /** The region the request was signed for. */
   readonly region?: string;

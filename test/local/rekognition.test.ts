@@ -480,6 +480,7 @@ describe('fault injection', () => {
     ProvisionedThroughputExceededException: 400,
     ResourceInUseException: 400,
     ResourceNotFoundException: 400,
+    ServiceQuotaExceededException: 400,
     ThrottlingException: 500,
   };
 
