@@ -93,6 +93,9 @@ test('a forged Delete sent to the function while the stack is CREATE_COMPLETE te
   expect(aws.sim.status(arn)).toBe('RUNNING');
   expect(aws.sim.callsFor(arn).filter((c) => c.operation === 'StopProjectVersion' || c.operation === 'DeleteProjectVersion')).toEqual([]);
   expect(aws.stack(stack.stackName)!.status).toBe('CREATE_COMPLETE');
+  // Not the stack's own operation: its claim stays, and no metric counts it.
+  expect(Object.keys(aws.sim.tags(arn)!)).toHaveLength(1);
+  expect(forged.runs.flatMap((run) => run.logs).filter((line) => '_aws' in line)).toEqual([]);
 });
 
 test('with DescribeStacks denied, destroy leaves the model untouched and the delete fails naming the denied permission', async () => {

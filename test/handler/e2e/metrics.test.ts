@@ -101,6 +101,8 @@ describe('teardown metrics of the real bundle', () => {
   });
 
   test('Create and Update report no metric', async () => {
+    // The model of the first test is gone by now: a new one under its ARN, for the Create's claim.
+    env.sim.addModel(deleted, { status: 'STOPPED' });
     const resource = env.resource(deleted);
     const create = await env.cloudFormation.create(resource);
     const update = await env.cloudFormation.update(resource, deleted, { ...resource.properties, MaxWaitSeconds: 120 });

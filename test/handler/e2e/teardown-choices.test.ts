@@ -42,7 +42,8 @@ describe('teardown choices', () => {
       { ...resource.properties, MaxWaitSeconds: 1200, TeardownAction: 'STOP' });
 
     expect(update.response.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: tuned });
-    expect(env.sim.callsFor(tuned)).toHaveLength(0);
+    // Only the claim, recorded again: no Stop, no Delete.
+    expect(env.sim.callsFor(tuned).map((c) => c.operation)).toEqual(['TagResource', 'TagResource']);
     expect(env.sim.status(tuned)).toBe('RUNNING');
   });
 });

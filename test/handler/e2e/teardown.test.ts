@@ -28,6 +28,11 @@ function expectWellFormed(played: PlayedRequest): void {
   }
 }
 
+/** The Stop and Delete calls that named `arn` (not the claim's tag calls). */
+function teardownCalls(env: E2EEnvironment, arn: string) {
+  return env.sim.callsFor(arn).filter((c) => c.operation === 'StopProjectVersion' || c.operation === 'DeleteProjectVersion');
+}
+
 /** Creates the model's resource, then deletes it, as `cdk deploy` and `cdk destroy` would. */
 async function createThenDelete(env: E2EEnvironment, arn: string): Promise<{ create: PlayedRequest; remove: PlayedRequest }> {
   const resource = env.resource(arn);
@@ -56,7 +61,9 @@ describe('a RUNNING model', () => {
     expect(remove.response.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: arn });
     expect(remove.response.body.Reason).toMatch(/^Model birds\/running: the model is deleted \(after \d+s\)\.$/);
     expect(env.sim.status(arn)).toBeUndefined();
-    const calls = env.sim.callsFor(arn);
+    // Create claimed the model; Delete released the claim and read the claims before the teardown.
+    expect(env.sim.callsFor(arn).map((c) => c.operation).slice(0, 3)).toEqual(['TagResource', 'UntagResource', 'ListTagsForResource']);
+    const calls = teardownCalls(env, arn);
     expect(calls[0]).toMatchObject({ operation: 'StopProjectVersion', statusBefore: 'RUNNING', status: 'STOPPING', region: 'us-east-1' });
     expect(calls.filter((c) => c.operation === 'StopProjectVersion')).toHaveLength(1);
     expect(calls.at(-1)).toMatchObject({ operation: 'DeleteProjectVersion', error: 'ResourceNotFoundException' });
@@ -139,11 +146,20 @@ describe('errors Rekognition answers', () => {
     expect(env.sim.callsFor(arn).filter((c) => c.error === error)).toHaveLength(4);
   });
 
-  test('ResourceNotFoundException: a model that no longer exists is a successful delete', async () => {
-    const { remove } = await createThenDelete(env, modelArn(absent));
+  test('ResourceNotFoundException: a model that no longer exists (deleted by hand) is a successful delete', async () => {
+    const remove = await env.cloudFormation.delete(env.resource(modelArn(absent)), modelArn(absent));
+    expectWellFormed(remove);
 
     expect(remove.response.body).toMatchObject({ Status: 'SUCCESS', Reason: expect.stringMatching(/the model no longer exists/) });
-    expect(env.sim.callsFor(modelArn(absent))).toEqual([expect.objectContaining({ operation: 'StopProjectVersion', error: 'ResourceNotFoundException' })]);
+    expect(teardownCalls(env, modelArn(absent))).toEqual([expect.objectContaining({ operation: 'StopProjectVersion', error: 'ResourceNotFoundException' })]);
+  });
+
+  test('a Create of a model that does not exist fails, naming it (a typo guard)', async () => {
+    const create = await env.cloudFormation.create(env.resource(modelArn(absent)));
+    expectWellFormed(create);
+
+    expect(create.response.body).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/^Model birds\/absent does not exist/) });
+    expect(teardownCalls(env, modelArn(absent))).toEqual([]);
   });
 });
 
@@ -224,7 +240,7 @@ describe('CloudFormation flows', () => {
     expect(cleanup.response.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: v1 });
     expect(env.sim.status(v1)).toBeUndefined();
     expect(env.sim.status(v2)).toBe('RUNNING');
-    expect(env.sim.callsFor(v2)).toHaveLength(0);
+    expect(teardownCalls(env, v2)).toHaveLength(0);
   });
 
   test('a model in another region is called in its own region, with requests signed for it', async () => {
