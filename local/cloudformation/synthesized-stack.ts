@@ -1,4 +1,4 @@
-import { CfnElement, Stack, cx_api } from 'aws-cdk-lib';
+import { CfnElement, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { fileAssetDirs } from './cloud-assembly';
 import { Template, validateTemplate } from './template';
@@ -26,7 +26,8 @@ export interface SynthesizeOptions {
 
 /** Synthesizes `stack`'s app (the app's outdir holds the assets) and reads the stack's template. */
 export function synthesize(stack: Stack, options: SynthesizeOptions = {}): SynthesizedStack {
-  const assembly = (stack.node.root as unknown as { synth(): cx_api.CloudAssembly }).synth();
+  // The assembly of the stack's own stage: the app's, or a Stage's nested one.
+  const assembly = Stage.of(stack)!.synth();
   const artifact = assembly.getStackArtifact(stack.artifactId);
   const template = JSON.parse(JSON.stringify(artifact.template)) as Template;
   validateTemplate(template);
