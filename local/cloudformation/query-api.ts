@@ -9,7 +9,8 @@ import { LiveStack, StackResource } from './stack-state';
  * CloudFormation's read APIs for the engine's stacks, on 127.0.0.1, in the awsQuery protocol as
  * `@aws-sdk/client-cloudformation` and the AWS CLI send it (a form-encoded POST of
  * `Action=...&Version=2010-05-15&...`, XML answers, errors as `<ErrorResponse>`):
- * DescribeStacks, ListStackResources (100 a page with NextToken, as AWS pages them),
+ * DescribeStacks (with Outputs, and ParentId and RootId for nested stacks), ListStackResources
+ * (100 a page with NextToken, as AWS pages them),
  * DescribeStackResource and DescribeStackResources, answering the live statuses
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html and
  * the pages of the other three actions). Each call is authorized, at the moment it is made, for
@@ -202,10 +203,19 @@ function stackXml(stack: LiveStack): string {
     element('StackStatusReason', stack.statusReason),
     element('DisableRollback', 'false'),
     node('NotificationARNs', ''),
+    node('Outputs', Object.entries(stack.outputs ?? {}).map(([k, v]) => member(element('OutputKey', k) + element('OutputValue', outputText(v)))).join('')),
     node('Tags', ''),
     element('EnableTerminationProtection', 'false'),
+    // Nested stacks only: the direct parent's and the top-level stack's ids (API_Stack.html).
+    element('ParentId', stack.parentId),
+    element('RootId', stack.rootId),
     node('DriftInformation', element('StackDriftStatus', 'NOT_CHECKED')),
   ].join('');
+}
+
+/** An output's value as DescribeStacks shows it: a list joined with commas, as CommaDelimitedList. */
+function outputText(value: unknown): string {
+  return Array.isArray(value) ? value.join(',') : String(value);
 }
 
 function resourceXml(stack: LiveStack, r: StackResource, timestampName: string): string {
