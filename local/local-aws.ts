@@ -47,13 +47,19 @@ export interface LocalAwsOptions {
   readonly simulator?: SimulatorOptions;
 }
 
-/** A stack operation's outcome with what it caused. */
+/**
+ * A stack operation's outcome with what it caused, in every level of nested stacks. With several
+ * operations under way at once in one LocalAws, each report holds only what its own stacks caused.
+ */
 export interface StackOperationReport extends OperationResult {
-  /** The Rekognition calls made during the operation. */
+  /**
+   * The Rekognition calls made during the operation by the roles of the stack and its nested
+   * stacks (and calls no role signed, which cannot be told apart).
+   */
   readonly rekognitionCalls: CallRecord[];
-  /** The function runs started during the operation, ended (their `logs` are the JSON lines logged). */
+  /** The runs of the stack's (and its nested stacks') functions started during the operation, ended (their `logs` are the JSON lines logged). */
   readonly functionRuns: InvocationResult[];
-  /** The custom-resource requests sent during the operation, with their responses. */
+  /** The custom-resource requests sent during the operation for resources of the stack or its nested stacks, with their responses. */
   readonly customResourceRequests: CustomResourceRequest[];
 }
 
@@ -74,8 +80,11 @@ export class LocalAws {
   /** CloudFormation's read APIs (DescribeStacks, ...) on loopback. */
   public api!: CloudFormationQueryApi;
   private readonly customResources: CustomResourceProvider;
-  private readonly assetDirs = new Map<string, string>();
+  /** The folder (code) or file (nested template) of each file asset, by S3 object key. */
+  private readonly assetPaths = new Map<string, string>();
   private readonly outdirs: string[] = [];
+  /** The role that signed each Rekognition call, when one did. */
+  private readonly rekognitionCallers = new WeakMap<CallRecord, string>();
 
   private constructor(
     public readonly sim: RekognitionSimulator,
@@ -84,7 +93,18 @@ export class LocalAws {
     public readonly lambda: LocalLambdaService,
   ) {
     const authorize = (key: string, action: string, resource: string) => iam.authorize(key, action, resource);
-    sim.authorizer = authorize;
+    // The simulator authorizes a call and records it with no await between: the caller of the
+    // next recorded call is the one just authorized (kept to tell concurrent stacks' calls apart).
+    let caller: string | undefined;
+    sim.authorizer = (key, action, resource) => {
+      const verdict = authorize(key, action, resource);
+      caller = /:assumed-role\/([^/]+)\//.exec(verdict.principal)?.[1];
+      return verdict;
+    };
+    sim.on('call', (record: CallRecord) => {
+      if (caller !== undefined) this.rekognitionCallers.set(record, caller);
+      caller = undefined;
+    });
     lambda.authorizer = authorize;
     this.customResources = new CustomResourceProvider(lambda, responses);
     const providers: Record<string, ResourceProvider> = {
@@ -101,6 +121,7 @@ export class LocalAws {
       region: LOCAL_REGION,
       account: LOCAL_ACCOUNT,
       providerFor: (type) => providers[type] ?? (type.startsWith('Custom::') ? this.customResources : noOp),
+      templateAt: (url) => this.templateAt(url),
     });
   }
 
@@ -111,16 +132,35 @@ export class LocalAws {
     return new App({ outdir });
   }
 
-  /** Synthesizes `stack` (made in an app from {@link newApp}) and keeps its assets for the Lambda service. */
+  /**
+   * Synthesizes `stack` (made in an app from {@link newApp}) and keeps its file assets: the code
+   * of its functions for the Lambda service, and the templates of its nested stacks (CDK's
+   * `NestedStack` writes `<id>.nested.template.json` as a file asset of the top-level stack,
+   * which its TemplateURL names by S3 object key), with their own functions' code.
+   */
   public synthesize(stack: Stack, options: SynthesizeOptions = {}): SynthesizedStack {
     const synthesized = synthesize(stack, options);
     synthesized.assetDirs.forEach((dir, key) => this.addAsset(key, dir));
     return synthesized;
   }
 
-  /** Makes `dir` the code of functions whose Code.S3Key is `objectKey` (what {@link synthesize} does for a stack's assets). */
-  public addAsset(objectKey: string, dir: string): void {
-    this.assetDirs.set(objectKey, dir);
+  /**
+   * Makes `assetPath` the file asset published at `objectKey` (what {@link synthesize} does for a
+   * stack's assets): a folder is the code of functions whose Code.S3Key is `objectKey`, a file
+   * the template of nested stacks whose TemplateURL ends in it.
+   */
+  public addAsset(objectKey: string, assetPath: string): void {
+    this.assetPaths.set(objectKey, assetPath);
+  }
+
+  /** The template a nested stack's TemplateURL names: the synthesized file asset whose object key ends the URL. */
+  public templateAt(templateUrl: string): unknown {
+    const objectKey = templateUrl.split('/').pop() ?? '';
+    const file = this.assetPaths.get(objectKey);
+    if (file === undefined || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      throw new Error(`TemplateURL must be a supported URL: no synthesized template has the object key ${objectKey} (${templateUrl}); synthesize the stack with LocalAws.synthesize`);
+    }
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
   }
 
   /**
@@ -165,16 +205,29 @@ export class LocalAws {
     const requests = this.customResources.requests.length;
     const result = await operation();
     await this.lambda.idle();
+    // What belongs to this operation's stacks, when other operations run at the same time.
+    const stackIds = new Set(result.events.map((e) => e.stackId));
+    const root = this.engine.stack(result.stackId)!;
+    const resources = [root, ...this.engine.nestedStacksOf(root)].flatMap((s) => [...s.resources.values()])
+      .map((r) => ({ type: r.type, physicalId: r.physicalId }));
+    const known = [...resources, ...result.events.map((e) => ({ type: e.resourceType, physicalId: e.physicalResourceId }))];
+    const named = (type: string) => new Set(known.filter((r) => r.type === type && r.physicalId !== undefined).map((r) => r.physicalId!));
+    const functions = named('AWS::Lambda::Function');
+    const roles = named('AWS::IAM::Role');
+    const invocations = this.lambda.invocations.slice(runs).filter((i) => functions.has(i.functionArn.split(':function:')[1]));
     return {
       ...result,
-      rekognitionCalls: this.sim.calls.slice(calls),
-      functionRuns: await Promise.all(this.lambda.invocations.slice(runs).map((i) => i.result)),
-      customResourceRequests: this.customResources.requests.slice(requests),
+      rekognitionCalls: this.sim.calls.slice(calls).filter((c) => {
+        const caller = this.rekognitionCallers.get(c);
+        return caller === undefined || roles.has(caller);
+      }),
+      functionRuns: await Promise.all(invocations.map((i) => i.result)),
+      customResourceRequests: this.customResources.requests.slice(requests).filter((r) => stackIds.has(String(r.event.StackId))),
     };
   }
 
   private assetDir(objectKey: string): string {
-    const dir = this.assetDirs.get(objectKey);
+    const dir = this.assetPaths.get(objectKey);
     if (dir === undefined) {
       throw new Error(`no synthesized asset has the object key ${objectKey}: synthesize the stack with LocalAws.synthesize`);
     }

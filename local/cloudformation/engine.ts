@@ -3,10 +3,14 @@ import { EventEmitter } from 'events';
 import { CloudFormationError } from './cloudformation-error';
 import { DependencyGraph, runInOrder } from './dependency-graph';
 import { evaluateCondition, resolve, ResolutionContext } from './intrinsics';
-import { Provisioned, RequestRefused, ResourceContext, ResourceFailure, ResourceProvider } from './providers/resource-provider';
-import { ResourceFaults } from './resource-faults';
+import { NestedStacks } from './nested-stacks';
+import { ResourceContext, ResourceFailure, ResourceProvider } from './providers/resource-provider';
+import { NESTED_STACK_TYPE, reasonOf, ResourceActions, retainedOnDelete } from './resource-actions';
+import { ResourceAction, ResourceFaults } from './resource-faults';
+import { StackHost } from './stack-host';
 import { parameterValues } from './stack-parameters';
 import { LiveStack, ResourceStatus, StackEvent, StackResource, StackStatus } from './stack-state';
+import { StackUpdate } from './stack-update';
 import { Template, validateTemplate } from './template';
 
 /**
@@ -43,16 +47,34 @@ import { Template, validateTemplate } from './template';
  *   its creation), and UpdateReplacePolicy Retain skip the Delete (DELETE_SKIPPED)
  *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html,
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html).
+ * - Nested stacks (AWS::CloudFormation::Stack) are stacks of the engine with a ParentId and a
+ *   RootId (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html),
+ *   played in their parent's operations: see `nested-stacks.ts`, and `stack-update.ts` for how a
+ *   root drives their update, cleanup and rollback phases. Their events carry their own stack id;
+ *   an operation's result holds the events of every level.
+ * - Stack operations are started on root stacks only. AWS documents that "certain stack
+ *   operations, such as stack updates, should be initiated from the root stack rather than
+ *   performed directly on nested stacks"
+ *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html)
+ *   and recommends against deleting them directly, but its API does not document a refusal: the
+ *   local engine refuses with a ValidationError of its own wording.
+ *
+ * The parts: `resource-actions.ts` (one resource's create, update, update back, delete),
+ * `stack-update.ts` (an update's phases), `nested-stacks.ts`, `resource-faults.ts`.
  */
-
 /** How the engine reaches resources and what it answers pseudo parameters with. */
 export interface EngineOptions {
   readonly region: string;
   readonly account: string;
-  /** The provider of a resource type. */
+  /** The provider of a resource type (AWS::CloudFormation::Stack is the engine's own). */
   readonly providerFor: (type: string) => ResourceProvider;
   /** SSM parameters for `AWS::SSM::Parameter::Value` parameters. @default - CDK's bootstrap version */
   readonly ssmParameters?: Record<string, string>;
+  /**
+   * The template a nested stack's TemplateURL names (parsed JSON); throws if there is none.
+   * @default - nested stacks fail to create
+   */
+  readonly templateAt?: (url: string) => unknown;
 }
 
 /** What a stack operation came to. */
@@ -61,47 +83,34 @@ export interface OperationResult {
   readonly stackName: string;
   /** The stack's status at the end. */
   readonly status: StackStatus;
-  /** The events of this operation, oldest first. */
+  /** The events of this operation, oldest first: the stack's and its nested stacks' (each with its own stackId and stackName). */
   readonly events: StackEvent[];
-}
-
-/** One resource to delete: a stack resource, or the old physical resource of a replaced one. */
-interface Removal {
-  readonly logicalId: string;
-  readonly type: string;
-  readonly physicalId?: string;
-  readonly properties: Record<string, unknown>;
-  readonly retain: boolean;
-  /** The stack resource whose status the delete shows (absent for a replaced resource's old physical id). */
-  readonly entry?: StackResource;
-}
-
-/** An update of an existing resource, kept to roll it back. */
-interface Change {
-  readonly logicalId: string;
-  readonly before: Provisioned & { readonly properties: Record<string, unknown>; readonly status: ResourceStatus };
-  /** What the update was asked for and, if it got one, its physical id. */
-  after?: { readonly physicalId: string; readonly properties: Record<string, unknown> };
 }
 
 const STABLE: StackStatus[] = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'];
 const DEFAULT_SSM = { '/cdk-bootstrap/hnb659fds/version': '30' };
 
-export class CloudFormationEngine extends EventEmitter {
-  /** Injected failures, by logical id and action. */
+export class CloudFormationEngine extends EventEmitter implements StackHost {
+  /** Injected failures, by logical id, `stackName/logicalId`, or logical-id path from the root (see `ResourceFaults`). */
   public readonly faults = new ResourceFaults();
+  /** @internal */
+  public readonly resources: ResourceActions = new ResourceActions(this);
+  /** @internal */
+  public readonly nested: NestedStacks = new NestedStacks(this);
   private readonly stacks: LiveStack[] = [];
+  /** Every event of every stack, in order, to answer an operation's events across levels. */
+  private readonly log: StackEvent[] = [];
 
   constructor(private readonly options: EngineOptions) {
     super();
   }
 
-  /** `listener` hears each stack event as it happens. */
+  /** `listener` hears each stack event (of any stack, nested ones included) as it happens. */
   public on(event: 'event', listener: (stackEvent: StackEvent) => void): this {
     return super.on(event, listener);
   }
 
-  /** Every stack ever created, deleted ones included. */
+  /** Every stack ever created, nested and deleted ones included. */
   public allStacks(): readonly LiveStack[] {
     return this.stacks;
   }
@@ -110,6 +119,12 @@ export class CloudFormationEngine extends EventEmitter {
   public stack(nameOrId: string): LiveStack | undefined {
     return this.stacks.find((s) => s.stackId === nameOrId)
       ?? this.stacks.find((s) => s.stackName === nameOrId && s.status !== 'DELETE_COMPLETE');
+  }
+
+  /** The stacks nested in `stack` at any depth (deleted ones included), parents before children. */
+  public nestedStacksOf(stack: LiveStack): LiveStack[] {
+    const children = this.stacks.filter((s) => s.parentId === stack.stackId);
+    return children.flatMap((c) => [c, ...this.nestedStacksOf(c)]);
   }
 
   /** create-stack: resolves when the stack is CREATE_COMPLETE or rolled back. */
@@ -122,99 +137,43 @@ export class CloudFormationEngine extends EventEmitter {
       throw new CloudFormationError('AlreadyExistsException', `Stack [${input.stackName}] already exists`);
     }
     const parameters = parameterValues(input.template, input.parameters ?? {}, {}, this.ssm);
-    const graph = DependencyGraph.of(input.template);
-    const stack: LiveStack = {
-      stackId: `arn:aws:cloudformation:${this.options.region}:${this.options.account}:stack/${input.stackName}/${randomUUID()}`,
-      stackName: input.stackName,
-      status: 'CREATE_IN_PROGRESS',
-      template: input.template,
-      parameters,
-      resources: new Map(),
-      events: [],
-      createdAt: new Date(),
-    };
-    this.stacks.push(stack);
-    const firstEvent = stack.events.length;
-    this.setStackStatus(stack, 'CREATE_IN_PROGRESS', 'User Initiated');
-
-    const ids = this.includedIds(stack, input.template, parameters);
-    const { failed } = await runInOrder(ids, (id) => graph.dependenciesOf(id),
-      (id) => this.createResource(stack, input.template, parameters, id), { stopOnFailure: true });
-    if (failed.length === 0) {
-      this.setStackStatus(stack, 'CREATE_COMPLETE');
-    } else {
-      this.setStackStatus(stack, 'ROLLBACK_IN_PROGRESS', `The following resource(s) failed to create: [${failed.join(', ')}]. Rollback requested by user.`);
-      const removals = [...stack.resources.values()].map((r) => this.removalOf(r, retainedOnDelete(input.template, r.logicalId, true)));
-      const deleteFailed = await this.remove(stack, removals, graph);
-      this.pruneDeleted(stack);
-      this.setStackStatus(stack, deleteFailed.length === 0 ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED');
-    }
+    DependencyGraph.of(input.template);
+    const stack = this.newStack(input.stackName, input.template, parameters);
+    const firstEvent = this.log.length;
+    await this.runCreate(stack, 'User Initiated');
     return this.result(stack, firstEvent);
   }
 
-  /** update-stack: resolves when the stack is UPDATE_COMPLETE or UPDATE_ROLLBACK_COMPLETE. */
+  /** update-stack: resolves when the stack is UPDATE_COMPLETE or UPDATE_ROLLBACK_COMPLETE (or _FAILED). */
   public async updateStack(input: { stackName: string; template: Template; parameters?: Record<string, string> }): Promise<OperationResult> {
     validateTemplate(input.template);
     const stack = this.existing(input.stackName);
+    this.refuseNested(stack, 'updated');
     if (!STABLE.includes(stack.status)) {
       throw new CloudFormationError('ValidationError', `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
     }
-    const oldTemplate = stack.template;
-    const oldParameters = stack.parameters;
-    const parameters = parameterValues(input.template, input.parameters ?? {}, oldParameters, this.ssm);
-    if (JSON.stringify(oldTemplate) === JSON.stringify(input.template) && JSON.stringify(oldParameters) === JSON.stringify(parameters)) {
+    const parameters = parameterValues(input.template, input.parameters ?? {}, stack.parameters, this.ssm);
+    const update = new StackUpdate(this, stack, input.template, parameters);
+    if (update.changesNothing) {
       throw new CloudFormationError('ValidationError', 'No updates are to be performed.');
     }
-    const retyped = Object.keys(input.template.Resources)
-      .filter((id) => stack.resources.has(id) && stack.resources.get(id)!.type !== input.template.Resources[id].Type);
-    if (retyped.length > 0) {
-      throw new CloudFormationError('ValidationError', `Update of resource type is not permitted. The new template modifies resource type of the following resources: [${retyped.join(', ')}]`);
+    if (update.retyped.length > 0) {
+      throw new CloudFormationError('ValidationError', `Update of resource type is not permitted. The new template modifies resource type of the following resources: [${update.retyped.join(', ')}]`);
     }
-    const oldGraph = DependencyGraph.of(oldTemplate);
-    const newGraph = DependencyGraph.of(input.template);
-    const firstEvent = stack.events.length;
-    this.setStackStatus(stack, 'UPDATE_IN_PROGRESS', 'User Initiated');
-
-    const ids = this.includedIds(stack, input.template, parameters);
-    const created: string[] = [];
-    const changes = new Map<string, Change>();
-    const { failed } = await runInOrder(ids, (id) => newGraph.dependenciesOf(id), async (id) => {
-      if (!stack.resources.has(id)) {
-        created.push(id);
-        return this.createResource(stack, input.template, parameters, id);
-      }
-      return this.updateResource(stack, input.template, parameters, id, changes);
-    }, { stopOnFailure: true });
-
-    if (failed.length === 0) {
-      stack.template = input.template;
-      stack.parameters = parameters;
-      this.setStackStatus(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
-      const removed = [...stack.resources.values()].filter((r) => !ids.includes(r.logicalId))
-        .map((r) => this.removalOf(r, retainedOnDelete(oldTemplate, r.logicalId, false)));
-      const replaced = [...changes.values()].filter((c) => c.after && c.after.physicalId !== c.before.physicalId)
-        .map((c) => this.replacedRemoval(stack, c, c.before, oldTemplate.Resources[c.logicalId]?.UpdateReplacePolicy === 'Retain'));
-      await this.remove(stack, [...removed, ...replaced], oldGraph);
-      for (const r of removed) stack.resources.delete(r.logicalId);
-      this.setStackStatus(stack, 'UPDATE_COMPLETE');
-      return this.result(stack, firstEvent);
+    const firstEvent = this.log.length;
+    if (await update.apply('User Initiated')) {
+      await update.cleanup();
+    } else {
+      await update.rollback();
+      await update.rollbackCleanup();
     }
-
-    const verb = failed.every((id) => created.includes(id)) ? 'create' : 'update';
-    this.setStackStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', `The following resource(s) failed to ${verb}: [${failed.join(', ')}].`);
-    const rolledBack = await this.rollBackChanges(stack, [...changes.values()], oldGraph);
-    this.setStackStatus(stack, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
-    const createdRemovals = created.filter((id) => stack.resources.has(id))
-      .map((id) => this.removalOf(stack.resources.get(id)!, retainedOnDelete(input.template, id, true)));
-    await this.remove(stack, [...createdRemovals, ...rolledBack.leftovers], newGraph);
-    for (const id of created) stack.resources.delete(id);
-    this.setStackStatus(stack, rolledBack.ok ? 'UPDATE_ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_FAILED');
     return this.result(stack, firstEvent);
   }
 
   /** delete-stack: resolves when the stack is DELETE_COMPLETE or DELETE_FAILED. */
   public async deleteStack(input: { stackName: string; retainResources?: string[] }): Promise<OperationResult> {
     const stack = this.existing(input.stackName);
+    this.refuseNested(stack, 'deleted');
     const retain = input.retainResources ?? [];
     if (retain.length > 0 && stack.status !== 'DELETE_FAILED') {
       throw new CloudFormationError('ValidationError', `Invalid operation on stack: ${stack.stackId}: RetainResources can only be specified when the stack is in the DELETE_FAILED state, not ${stack.status}`);
@@ -226,11 +185,83 @@ export class CloudFormationEngine extends EventEmitter {
     if (stack.status.endsWith('_IN_PROGRESS')) {
       throw new CloudFormationError('ValidationError', `Stack:${stack.stackId} is in ${stack.status} state and can not be deleted.`);
     }
-    const firstEvent = stack.events.length;
-    this.setStackStatus(stack, 'DELETE_IN_PROGRESS', 'User Initiated');
+    const firstEvent = this.log.length;
+    await this.runDelete(stack, retain, 'User Initiated');
+    return this.result(stack, firstEvent);
+  }
+
+  /** @internal */
+  public get ssm(): Record<string, string> {
+    return this.options.ssmParameters ?? DEFAULT_SSM;
+  }
+
+  /** @internal */
+  public providerFor(type: string): ResourceProvider {
+    return this.options.providerFor(type);
+  }
+
+  /** @internal */
+  public templateAt(url: string): Template {
+    if (!this.options.templateAt) {
+      throw new Error(`The local engine was given no way to read templates: cannot read TemplateURL ${url}`);
+    }
+    const template = this.options.templateAt(url);
+    validateTemplate(template);
+    return template;
+  }
+
+  /** @internal */
+  public newStack(name: string, template: Template, parameters: Record<string, string>, parent?: { stack: LiveStack; logicalId: string }): LiveStack {
+    const stack: LiveStack = {
+      stackId: `arn:aws:cloudformation:${this.options.region}:${this.options.account}:stack/${name}/${randomUUID()}`,
+      stackName: name,
+      status: 'CREATE_IN_PROGRESS',
+      template,
+      parameters,
+      resources: new Map(),
+      events: [],
+      createdAt: new Date(),
+      ...(parent ? {
+        parentId: parent.stack.stackId,
+        rootId: parent.stack.rootId ?? parent.stack.stackId,
+        logicalIdInParent: parent.logicalId,
+      } : {}),
+    };
+    this.stacks.push(stack);
+    return stack;
+  }
+
+  /** @internal */
+  public async runCreate(stack: LiveStack, reason?: string): Promise<string | undefined> {
+    this.setStackStatus(stack, 'CREATE_IN_PROGRESS', reason);
+    const graph = DependencyGraph.of(stack.template);
+    const ids = this.includedIds(stack, stack.template, stack.parameters);
+    const { failed } = await runInOrder(ids, (id) => graph.dependenciesOf(id),
+      (id) => this.resources.create(stack, stack.template, stack.parameters, id), { stopOnFailure: true });
+    let failure = failed.length > 0 ? `The following resource(s) failed to create: [${failed.join(', ')}]. ` : undefined;
+    if (failure === undefined) {
+      try {
+        stack.outputs = this.outputsOf(stack, stack.template, stack.parameters);
+        this.setStackStatus(stack, 'CREATE_COMPLETE');
+        return undefined;
+      } catch (err) {
+        failure = `${reasonOf(err)}. `;
+      }
+    }
+    this.setStackStatus(stack, 'ROLLBACK_IN_PROGRESS', `${failure}Rollback requested by user.`);
+    const removals = [...stack.resources.values()].map((r) => this.resources.removalOf(r, retainedOnDelete(stack.template, r.logicalId, true)));
+    const deleteFailed = await this.resources.remove(stack, removals, graph);
+    this.pruneDeleted(stack);
+    this.setStackStatus(stack, deleteFailed.length === 0 ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED');
+    return failure;
+  }
+
+  /** @internal */
+  public async runDelete(stack: LiveStack, retain: string[], reason?: string): Promise<string[]> {
+    this.setStackStatus(stack, 'DELETE_IN_PROGRESS', reason);
     const removals = [...stack.resources.values()]
-      .map((r) => this.removalOf(r, retain.includes(r.logicalId) || retainedOnDelete(stack.template, r.logicalId, false)));
-    const failed = await this.remove(stack, removals, DependencyGraph.of(stack.template));
+      .map((r) => this.resources.removalOf(r, retain.includes(r.logicalId) || retainedOnDelete(stack.template, r.logicalId, false)));
+    const failed = await this.resources.remove(stack, removals, DependencyGraph.of(stack.template));
     this.pruneDeleted(stack);
     if (failed.length > 0) {
       this.setStackStatus(stack, 'DELETE_FAILED', `The following resource(s) failed to delete: [${failed.join(', ')}]. `);
@@ -238,28 +269,30 @@ export class CloudFormationEngine extends EventEmitter {
       stack.deletedAt = new Date();
       this.setStackStatus(stack, 'DELETE_COMPLETE');
     }
-    return this.result(stack, firstEvent);
+    return failed;
   }
 
-  private get ssm(): Record<string, string> {
-    return this.options.ssmParameters ?? DEFAULT_SSM;
-  }
-
-  private existing(nameOrId: string): LiveStack {
-    const stack = this.stack(nameOrId);
-    if (!stack || stack.status === 'DELETE_COMPLETE') {
-      throw new CloudFormationError('ValidationError', `Stack with id ${nameOrId} does not exist`);
+  /** @internal */
+  public outputsOf(stack: LiveStack, template: Template, parameters: Record<string, string>): Record<string, unknown> {
+    const context = this.resolution(stack, template, parameters);
+    const outputs: Record<string, unknown> = {};
+    for (const [name, output] of Object.entries(template.Outputs ?? {})) {
+      const { Value, Condition } = output as { Value: unknown; Condition?: string };
+      if (Condition === undefined || context.condition(Condition)) {
+        outputs[name] = resolve(Value, context);
+      }
     }
-    return stack;
+    return outputs;
   }
 
-  /** The resources of `template` whose Condition (if any) holds. */
-  private includedIds(stack: LiveStack, template: Template, parameters: Record<string, string>): string[] {
+  /** @internal The resources of `template` whose Condition (if any) holds. */
+  public includedIds(stack: LiveStack, template: Template, parameters: Record<string, string>): string[] {
     const context = this.resolution(stack, template, parameters);
     return Object.entries(template.Resources).filter(([, r]) => r.Condition === undefined || context.condition(r.Condition)).map(([id]) => id);
   }
 
-  private resolution(stack: LiveStack, template: Template, parameters: Record<string, string>): ResolutionContext {
+  /** @internal */
+  public resolution(stack: LiveStack, template: Template, parameters: Record<string, string>): ResolutionContext {
     const conditions = new Map<string, boolean>();
     const context: ResolutionContext = {
       values: {
@@ -277,7 +310,7 @@ export class CloudFormationEngine extends EventEmitter {
         const resource = stack.resources.get(id);
         if (!resource) return undefined;
         return resource.attributes[attribute]
-          ?? (this.options.providerFor(resource.type).placeholderAttributes ? `${resource.physicalId}.${attribute}` : undefined);
+          ?? (resource.type !== NESTED_STACK_TYPE && this.options.providerFor(resource.type).placeholderAttributes ? `${resource.physicalId}.${attribute}` : undefined);
       },
       condition: (name) => {
         if (!conditions.has(name)) {
@@ -293,177 +326,73 @@ export class CloudFormationEngine extends EventEmitter {
     return context;
   }
 
-  private resourceContext(stack: LiveStack, logicalId: string, type: string): ResourceContext {
+  /** @internal */
+  public resourceContext(stack: LiveStack, logicalId: string, type: string): ResourceContext {
     return { stackId: stack.stackId, stackName: stack.stackName, logicalId, type, region: this.options.region, account: this.options.account };
   }
 
-  private async createResource(stack: LiveStack, template: Template, parameters: Record<string, string>, logicalId: string): Promise<boolean> {
-    const definition = template.Resources[logicalId];
-    const entry: StackResource = { logicalId, type: definition.Type, status: 'CREATE_IN_PROGRESS', properties: {}, attributes: {}, lastUpdated: new Date() };
-    stack.resources.set(logicalId, entry);
-    this.setResourceStatus(stack, entry, 'CREATE_IN_PROGRESS');
-    try {
-      entry.properties = this.resolveProperties(stack, template, parameters, logicalId);
-      this.injectedFailure(logicalId, 'create');
-      const provider = this.options.providerFor(definition.Type);
-      const provisioned = await provider.create(this.resourceContext(stack, logicalId, definition.Type), entry.properties);
-      entry.physicalId = provisioned.physicalId;
-      entry.attributes = provisioned.attributes;
-      this.setResourceStatus(stack, entry, 'CREATE_COMPLETE');
-      return true;
-    } catch (err) {
-      entry.physicalId = err instanceof ResourceFailure ? err.physicalId ?? entry.physicalId : entry.physicalId;
-      this.setResourceStatus(stack, entry, 'CREATE_FAILED', reasonOf(err));
-      return false;
-    }
-  }
-
-  private async updateResource(
-    stack: LiveStack,
-    template: Template,
-    parameters: Record<string, string>,
-    logicalId: string,
-    changes: Map<string, Change>,
-  ): Promise<boolean> {
-    const entry = stack.resources.get(logicalId)!;
-    let properties: Record<string, unknown>;
-    try {
-      properties = this.resolveProperties(stack, template, parameters, logicalId);
-    } catch (err) {
-      this.setResourceStatus(stack, entry, 'UPDATE_FAILED', reasonOf(err));
-      return false;
-    }
-    if (JSON.stringify(properties) === JSON.stringify(entry.properties)) {
-      return true;
-    }
-    const change: Change = {
-      logicalId,
-      before: { physicalId: entry.physicalId!, attributes: entry.attributes, properties: entry.properties, status: entry.status },
-    };
-    changes.set(logicalId, change);
-    this.setResourceStatus(stack, entry, 'UPDATE_IN_PROGRESS');
-    try {
-      this.injectedFailure(logicalId, 'update');
-      change.after = { physicalId: entry.physicalId!, properties };
-      const current = { physicalId: entry.physicalId!, attributes: entry.attributes };
-      const provider = this.options.providerFor(entry.type);
-      const provisioned = await provider.update(this.resourceContext(stack, logicalId, entry.type), current, properties, entry.properties);
-      change.after = { physicalId: provisioned.physicalId, properties };
-      entry.physicalId = provisioned.physicalId;
-      entry.attributes = provisioned.attributes;
-      entry.properties = properties;
-      this.setResourceStatus(stack, entry, 'UPDATE_COMPLETE');
-      return true;
-    } catch (err) {
-      if (err instanceof RequestRefused) {
-        change.after = undefined;
-      }
-      this.setResourceStatus(stack, entry, 'UPDATE_FAILED', reasonOf(err));
-      return false;
-    }
-  }
-
-  /**
-   * Updates changed resources back, in the old template's dependency order. Returns the physical
-   * resources the failed update created that are no longer the resource's (to delete in the
-   * rollback cleanup), and whether every resource came back.
-   */
-  private async rollBackChanges(stack: LiveStack, changes: Change[], oldGraph: DependencyGraph): Promise<{ ok: boolean; leftovers: Removal[] }> {
-    const leftovers: Removal[] = [];
-    const byId = new Map(changes.map((c) => [c.logicalId, c]));
-    const { failed } = await runInOrder([...byId.keys()], (id) => oldGraph.dependenciesOf(id), async (id) => {
-      const change = byId.get(id)!;
-      const entry = stack.resources.get(id)!;
-      const provider = this.options.providerFor(entry.type);
-      const after = change.after;
-      this.setResourceStatus(stack, entry, 'UPDATE_IN_PROGRESS');
-      try {
-        if (!after) {
-          // The update failed before reaching the resource (an injected fault, a refused request): nothing to undo.
-        } else if (!provider.updatesBackOnRollback && after.physicalId !== change.before.physicalId) {
-          // A replaced resource: the old one still exists; the new one goes in the rollback cleanup.
-          leftovers.push(this.replacedRemoval(stack, change, after, false));
-          entry.physicalId = change.before.physicalId;
-          entry.attributes = change.before.attributes;
-        } else {
-          const provisioned = await provider.update(this.resourceContext(stack, id, entry.type),
-            { physicalId: after.physicalId, attributes: entry.attributes }, change.before.properties, after.properties);
-          if (provisioned.physicalId !== after.physicalId) {
-            leftovers.push(this.replacedRemoval(stack, change, after, false));
-          }
-          entry.physicalId = provisioned.physicalId;
-          entry.attributes = provisioned.attributes;
-        }
-        entry.properties = change.before.properties;
-        this.setResourceStatus(stack, entry, 'UPDATE_COMPLETE');
-        return true;
-      } catch (err) {
-        this.setResourceStatus(stack, entry, 'UPDATE_FAILED', reasonOf(err));
-        return false;
-      }
-    }, { stopOnFailure: false });
-    return { ok: failed.length === 0, leftovers };
-  }
-
-  /**
-   * Deletes `removals`, each once every removal of a resource that depends on it (in `graph`)
-   * has finished, whether or not it succeeded (#852). Returns the logical ids that failed.
-   */
-  private async remove(stack: LiveStack, removals: Removal[], graph: DependencyGraph): Promise<string[]> {
-    const byId = new Map(removals.map((r) => [r.logicalId, r]));
-    const { failed } = await runInOrder([...byId.keys()], (id) => graph.dependentsOf(id).filter((d) => byId.has(d)),
-      (id) => this.removeOne(stack, byId.get(id)!), { stopOnFailure: false });
-    return failed;
-  }
-
-  private async removeOne(stack: LiveStack, removal: Removal): Promise<boolean> {
-    const show = (status: ResourceStatus, reason?: string) => {
-      if (removal.entry) {
-        this.setResourceStatus(stack, removal.entry, status, reason);
-      } else {
-        this.record(stack, removal.logicalId, removal.type, removal.physicalId, status, reason);
-      }
-    };
-    if (removal.retain) {
-      show('DELETE_SKIPPED');
-      return true;
-    }
-    show('DELETE_IN_PROGRESS');
-    if (removal.physicalId === undefined) {
-      // Never created: nothing to ask the provider.
-      show('DELETE_COMPLETE');
-      return true;
-    }
-    try {
-      this.injectedFailure(removal.logicalId, 'delete');
-      const context = this.resourceContext(stack, removal.logicalId, removal.type);
-      await this.options.providerFor(removal.type).delete(context, removal.physicalId, removal.properties);
-      show('DELETE_COMPLETE');
-      return true;
-    } catch (err) {
-      show('DELETE_FAILED', reasonOf(err));
-      return false;
-    }
-  }
-
-  private removalOf(entry: StackResource, retain: boolean): Removal {
-    return { logicalId: entry.logicalId, type: entry.type, physicalId: entry.physicalId, properties: entry.properties, retain, entry };
-  }
-
-  private replacedRemoval(stack: LiveStack, change: Change, old: NonNullable<Change['after']>, retain: boolean): Removal {
-    const type = stack.resources.get(change.logicalId)!.type;
-    return { logicalId: change.logicalId, type, physicalId: old.physicalId, properties: old.properties, retain };
-  }
-
-  private resolveProperties(stack: LiveStack, template: Template, parameters: Record<string, string>, logicalId: string): Record<string, unknown> {
-    return resolve(template.Resources[logicalId].Properties ?? {}, this.resolution(stack, template, parameters)) as Record<string, unknown>;
-  }
-
-  private injectedFailure(logicalId: string, action: 'create' | 'update' | 'delete'): void {
-    const reason = this.faults.take(logicalId, action);
+  /** @internal */
+  public injectedFailure(stack: LiveStack, logicalId: string, action: ResourceAction): void {
+    const reason = this.faults.take({ stackName: stack.stackName, path: [...this.pathOf(stack), logicalId] }, action);
     if (reason !== undefined) {
       throw new ResourceFailure(reason);
     }
+  }
+
+  /** @internal */
+  public setStackStatus(stack: LiveStack, status: StackStatus, reason?: string): void {
+    stack.status = status;
+    stack.statusReason = reason;
+    if (status.startsWith('UPDATE')) {
+      stack.lastUpdatedAt = new Date();
+    }
+    this.record(stack, stack.stackName, 'AWS::CloudFormation::Stack', stack.stackId, status, reason);
+  }
+
+  /** @internal */
+  public setResourceStatus(stack: LiveStack, entry: StackResource, status: ResourceStatus, reason?: string): void {
+    entry.status = status;
+    entry.statusReason = reason;
+    entry.lastUpdated = new Date();
+    this.record(stack, entry.logicalId, entry.type, entry.physicalId, status, reason);
+  }
+
+  /** @internal */
+  public record(stack: LiveStack, logicalResourceId: string, resourceType: string, physicalResourceId: string | undefined, resourceStatus: StackEvent['resourceStatus'], resourceStatusReason?: string): void {
+    const event: StackEvent = {
+      timestamp: new Date(),
+      stackId: stack.stackId,
+      stackName: stack.stackName,
+      logicalResourceId,
+      resourceType,
+      ...(physicalResourceId !== undefined ? { physicalResourceId } : {}),
+      resourceStatus,
+      ...(resourceStatusReason !== undefined ? { resourceStatusReason } : {}),
+    };
+    stack.events.push(event);
+    this.log.push(event);
+    this.emit('event', event);
+  }
+
+  private existing(nameOrId: string): LiveStack {
+    const stack = this.stack(nameOrId);
+    if (!stack || stack.status === 'DELETE_COMPLETE') {
+      throw new CloudFormationError('ValidationError', `Stack with id ${nameOrId} does not exist`);
+    }
+    return stack;
+  }
+
+  /** See the header: operations start on root stacks only (a local choice; the wording is not AWS's). */
+  private refuseNested(stack: LiveStack, verb: string): void {
+    if (stack.parentId !== undefined) {
+      throw new CloudFormationError('ValidationError', `Stack:${stack.stackId} is a nested stack (ParentId ${stack.parentId}) and can not be ${verb} directly: ${verb === 'updated' ? 'update' : 'delete'} its root stack ${stack.rootId}.`);
+    }
+  }
+
+  /** The root stack's name, then the logical ids of the nested stack resources down to `stack`. */
+  private pathOf(stack: LiveStack): string[] {
+    const parent = stack.parentId !== undefined ? this.stack(stack.parentId) : undefined;
+    return parent ? [...this.pathOf(parent), stack.logicalIdInParent!] : [stack.stackName];
   }
 
   /** Forgets resources that are gone; DELETE_FAILED ones stay for the next delete. */
@@ -475,50 +404,10 @@ export class CloudFormationEngine extends EventEmitter {
     }
   }
 
-  private setStackStatus(stack: LiveStack, status: StackStatus, reason?: string): void {
-    stack.status = status;
-    stack.statusReason = reason;
-    if (status.startsWith('UPDATE')) {
-      stack.lastUpdatedAt = new Date();
-    }
-    this.record(stack, stack.stackName, 'AWS::CloudFormation::Stack', stack.stackId, status, reason);
-  }
-
-  private setResourceStatus(stack: LiveStack, entry: StackResource, status: ResourceStatus, reason?: string): void {
-    entry.status = status;
-    entry.statusReason = reason;
-    entry.lastUpdated = new Date();
-    this.record(stack, entry.logicalId, entry.type, entry.physicalId, status, reason);
-  }
-
-  private record(stack: LiveStack, logicalResourceId: string, resourceType: string, physicalResourceId: string | undefined, resourceStatus: StackEvent['resourceStatus'], resourceStatusReason?: string): void {
-    const event: StackEvent = {
-      timestamp: new Date(),
-      stackName: stack.stackName,
-      logicalResourceId,
-      resourceType,
-      ...(physicalResourceId !== undefined ? { physicalResourceId } : {}),
-      resourceStatus,
-      ...(resourceStatusReason !== undefined ? { resourceStatusReason } : {}),
-    };
-    stack.events.push(event);
-    this.emit('event', event);
-  }
-
+  /** The result of the operation on `stack` whose first event was `firstEvent` of the log: its events and its nested stacks'. */
   private result(stack: LiveStack, firstEvent: number): OperationResult {
-    return { stackId: stack.stackId, stackName: stack.stackName, status: stack.status, events: stack.events.slice(firstEvent) };
+    const family = new Set([stack.stackId, ...this.nestedStacksOf(stack).map((s) => s.stackId)]);
+    const events = this.log.slice(firstEvent).filter((e) => family.has(e.stackId));
+    return { stackId: stack.stackId, stackName: stack.stackName, status: stack.status, events };
   }
-}
-
-/**
- * Whether the resource's DeletionPolicy keeps it: Retain always; RetainExceptOnCreate except when
- * a failed create (of the stack, or of the resource in a failed update) is rolled back.
- */
-function retainedOnDelete(template: Template, logicalId: string, rollingBackCreate: boolean): boolean {
-  const policy = template.Resources[logicalId]?.DeletionPolicy;
-  return policy === 'Retain' || (policy === 'RetainExceptOnCreate' && !rollingBackCreate);
-}
-
-function reasonOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -4,16 +4,26 @@ import { AddressInfo } from 'net';
 import { CloudFormationError } from './cloudformation-error';
 import { CloudFormationEngine } from './engine';
 import { LiveStack, StackResource } from './stack-state';
+import { seededRandom } from '../random';
 
 /**
  * CloudFormation's read APIs for the engine's stacks, on 127.0.0.1, in the awsQuery protocol as
  * `@aws-sdk/client-cloudformation` and the AWS CLI send it (a form-encoded POST of
  * `Action=...&Version=2010-05-15&...`, XML answers, errors as `<ErrorResponse>`):
- * DescribeStacks, ListStackResources (100 a page with NextToken, as AWS pages them),
+ * DescribeStacks (with Outputs, and ParentId and RootId for nested stacks), ListStackResources
+ * (100 a page with NextToken, as AWS pages them),
  * DescribeStackResource and DescribeStackResources, answering the live statuses
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html and
  * the pages of the other three actions). Each call is authorized, at the moment it is made, for
  * `cloudformation:<Action>` on the stack's ARN by the signer's policies.
+ *
+ * Tests can make it throttle or fail ({@link CloudFormationQueryApi.injectFaults}), answering as
+ * CloudFormation does: `Throttling` / `Rate exceeded`, HTTP 400, type Sender (the awsQuery error
+ * CloudFormation returns when throttled, quoted in
+ * https://github.com/ansible/ansible-modules-core/pull/224), `InternalFailure` (HTTP 500) and
+ * `ServiceUnavailable` (HTTP 503) with the messages of
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/CommonErrors.html, or a
+ * connection closed with no answer.
  */
 
 /** The stacks the API answers for: the engine's, or a single-event player's. */
@@ -21,6 +31,32 @@ export type StackDirectory = Pick<CloudFormationEngine, 'stack' | 'allStacks'>;
 
 /** Decides a call by its signer. */
 export type QueryAuthorizer = (accessKeyId: string, action: string, resource: string) => { allowed: boolean; message?: string };
+
+/** Faults of the read API, set by {@link CloudFormationQueryApi.injectFaults}; rates are shares of calls, 0..1. */
+export interface QueryApiFaults {
+  /** Seed of the random draws (one per call), so that a run repeats exactly. @default 1 */
+  readonly seed?: number;
+  /** Share of calls answered `Throttling` (HTTP 400, `Rate exceeded`). @default 0 */
+  readonly throttlingRate?: number;
+  /** Share of calls answered `InternalFailure` (HTTP 500). @default 0 */
+  readonly internalFailureRate?: number;
+  /** Share of calls answered `ServiceUnavailable` (HTTP 503). @default 0 */
+  readonly serviceUnavailableRate?: number;
+  /** Share of calls whose connection is closed with no answer. @default 0 */
+  readonly dropRate?: number;
+  /**
+   * At most this many calls a second, on average: a token bucket of `burst` tokens refilled at
+   * this rate; a call finding it empty is answered `Throttling`. @default - no limit
+   */
+  readonly requestsPerSecond?: number;
+  /** The bucket's size: calls allowed at once after a pause. @default - requestsPerSecond, at least 1 */
+  readonly burst?: number;
+  /** The actions the faults and the limit apply to (e.g. `['DescribeStacks']`). @default - every action */
+  readonly actions?: string[];
+}
+
+/** A fault drawn for one call. */
+type DrawnFault = CloudFormationError | 'drop';
 
 const NAMESPACE = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 const PAGE_SIZE = 100;
@@ -33,9 +69,10 @@ export class CloudFormationQueryApi {
     return api;
   }
 
-  /** Every call answered, in order: its action and error code, if any. */
-  public readonly calls: Array<{ readonly action: string; readonly accessKeyId: string; readonly error?: string }> = [];
+  /** Every call answered (or dropped), in order: its action, error code if any, and whether the error was injected. */
+  public readonly calls: Array<{ readonly action: string; readonly accessKeyId: string; readonly error?: string; readonly injected?: boolean }> = [];
   private readonly server: Server;
+  private faults?: { readonly options: QueryApiFaults; readonly random: () => number; tokens: number; refilledAt: number };
 
   private constructor(private readonly engine: StackDirectory, private readonly authorizer?: QueryAuthorizer) {
     this.server = createServer((req, res) => {
@@ -46,6 +83,24 @@ export class CloudFormationQueryApi {
   /** The URL for `AWS_ENDPOINT_URL_CLOUDFORMATION` or the SDK's `endpoint`. */
   public get endpoint(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Makes calls throttle, fail or drop as `faults` says, from now on, in place of any earlier faults. */
+  public injectFaults(faults: QueryApiFaults): void {
+    const rates = [faults.throttlingRate, faults.internalFailureRate, faults.serviceUnavailableRate, faults.dropRate].map((r) => r ?? 0);
+    if (rates.some((r) => !(r >= 0 && r <= 1)) || rates.reduce((a, b) => a + b, 0) > 1) {
+      throw new Error(`fault rates must be within 0..1 and add up to at most 1, got ${rates.join(', ')}`);
+    }
+    if (faults.requestsPerSecond !== undefined && !(faults.requestsPerSecond > 0)) {
+      throw new Error(`requestsPerSecond must be above 0, got ${faults.requestsPerSecond}`);
+    }
+    const burst = faults.burst ?? Math.max(1, faults.requestsPerSecond ?? 1);
+    this.faults = { options: { ...faults, burst }, random: seededRandom(faults.seed ?? 1), tokens: burst, refilledAt: Date.now() };
+  }
+
+  /** Removes every injected fault and the rate limit. */
+  public clearFaults(): void {
+    this.faults = undefined;
   }
 
   public close(): Promise<void> {
@@ -71,6 +126,17 @@ export class CloudFormationQueryApi {
       if (req.method !== 'POST' || form.get('Version') !== '2010-05-15') {
         throw new CloudFormationError('InvalidAction', `Could not find operation ${action} for version ${form.get('Version')}`);
       }
+      const fault = this.drawFault(action);
+      if (fault === 'drop') {
+        this.calls.push({ action, accessKeyId: accessKeyId[1], error: 'ConnectionDropped', injected: true });
+        req.socket.destroy();
+        return;
+      }
+      if (fault) {
+        this.calls.push({ action, accessKeyId: accessKeyId[1], error: fault.code, injected: true });
+        this.sendError(res, fault);
+        return;
+      }
       const result = this.answer(action, form, (resource) => this.authorize(accessKeyId[1], action, resource));
       this.calls.push({ action, accessKeyId: accessKeyId[1] });
       this.send(res, 200, `<${action}Response xmlns="${NAMESPACE}"><${action}Result>${result}</${action}Result>${metadata()}</${action}Response>`);
@@ -79,6 +145,35 @@ export class CloudFormationQueryApi {
       this.calls.push({ action, accessKeyId: accessKeyId?.[1] ?? '', error: error.code });
       this.sendError(res, error);
     }
+  }
+
+  /** The fault this call meets, if any: the rate limit first (it counts every call), then one random draw. */
+  private drawFault(action: string): DrawnFault | undefined {
+    const faults = this.faults;
+    if (!faults || (faults.options.actions && !faults.options.actions.includes(action))) {
+      return undefined;
+    }
+    const { requestsPerSecond, burst } = faults.options;
+    if (requestsPerSecond !== undefined) {
+      const now = Date.now();
+      faults.tokens = Math.min(burst!, faults.tokens + (now - faults.refilledAt) / 1000 * requestsPerSecond);
+      faults.refilledAt = now;
+      if (faults.tokens < 1) {
+        return throttling();
+      }
+      faults.tokens -= 1;
+    }
+    const draw = faults.random();
+    let bound = 0;
+    const within = (rate: number | undefined) => draw < (bound += rate ?? 0);
+    if (within(faults.options.throttlingRate)) return throttling();
+    if (within(faults.options.internalFailureRate)) {
+      return new CloudFormationError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500);
+    }
+    if (within(faults.options.serviceUnavailableRate)) {
+      return new CloudFormationError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', 503);
+    }
+    return within(faults.options.dropRate) ? 'drop' : undefined;
   }
 
   private authorize(accessKeyId: string, action: string, resource: string): void {
@@ -170,6 +265,10 @@ export class CloudFormationQueryApi {
   }
 }
 
+function throttling(): CloudFormationError {
+  return new CloudFormationError('Throttling', 'Rate exceeded', 400);
+}
+
 function required(form: URLSearchParams, name: string): string {
   const value = form.get(name);
   if (value === null) {
@@ -202,10 +301,19 @@ function stackXml(stack: LiveStack): string {
     element('StackStatusReason', stack.statusReason),
     element('DisableRollback', 'false'),
     node('NotificationARNs', ''),
+    node('Outputs', Object.entries(stack.outputs ?? {}).map(([k, v]) => member(element('OutputKey', k) + element('OutputValue', outputText(v)))).join('')),
     node('Tags', ''),
     element('EnableTerminationProtection', 'false'),
+    // Nested stacks only: the direct parent's and the top-level stack's ids (API_Stack.html).
+    element('ParentId', stack.parentId),
+    element('RootId', stack.rootId),
     node('DriftInformation', element('StackDriftStatus', 'NOT_CHECKED')),
   ].join('');
+}
+
+/** An output's value as DescribeStacks shows it: a list joined with commas, as CommaDelimitedList. */
+function outputText(value: unknown): string {
+  return Array.isArray(value) ? value.join(',') : String(value);
 }
 
 function resourceXml(stack: LiveStack, r: StackResource, timestampName: string): string {

@@ -20,6 +20,8 @@ export type ResourceStatus =
 /** One line of the stack's Events tab. */
 export interface StackEvent {
   readonly timestamp: Date;
+  /** The id of the stack whose Events tab shows it (a nested stack's own id for its events). */
+  readonly stackId: string;
   readonly stackName: string;
   readonly logicalResourceId: string;
   readonly resourceType: string;
@@ -57,6 +59,17 @@ export interface LiveStack {
   readonly createdAt: Date;
   lastUpdatedAt?: Date;
   deletedAt?: Date;
+  /** The values of the template's Outputs, as of the last operation that succeeded or rolled back. */
+  outputs?: Record<string, unknown>;
+  /**
+   * For a nested stack: the stack id of its direct parent (DescribeStacks' ParentId). Absent for
+   * a root stack (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html).
+   */
+  readonly parentId?: string;
+  /** For a nested stack: the stack id of the top-level stack it belongs to (DescribeStacks' RootId). */
+  readonly rootId?: string;
+  /** For a nested stack: the logical id of the AWS::CloudFormation::Stack resource that holds it in its parent. */
+  readonly logicalIdInParent?: string;
 }
 
 /** The events, oldest first, as a fixed-width table like the console's Events tab. */

@@ -292,3 +292,65 @@ describe('delete-stack', () => {
     expect((await engine.deleteStack({ stackName: 'Once' })).status).toBe('DELETE_COMPLETE');
   });
 });
+
+describe('outputs and nested stacks on hand-written templates', () => {
+  /** Nested templates by URL, read by the engine as LocalAws reads the cloud assembly's. */
+  const templates: Record<string, Template> = {};
+  let nestedEngine: CloudFormationEngine;
+  beforeEach(() => {
+    nestedEngine = new CloudFormationEngine({
+      region: 'us-east-1',
+      account: '123456789012',
+      providerFor: (type) => type === 'Test::Timed' ? provider : new NoOpProvider(),
+      templateAt: (url) => {
+        if (!(url in templates)) throw new Error(`no template at ${url}`);
+        return templates[url];
+      },
+    });
+  });
+  const nestedAt = (url: string, extra: Record<string, unknown> = {}) => ({ Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: url, ...extra } });
+
+  test('an output that cannot be resolved fails the create, which rolls back', async () => {
+    const result = await nestedEngine.createStack({ stackName: 'BadOutput', template: { Resources: { A: timed() }, Outputs: { X: { Value: { Ref: 'Missing' } } } } });
+
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(result.events.find((e) => e.resourceStatus === 'ROLLBACK_IN_PROGRESS')?.resourceStatusReason)
+      .toBe('Template error: instance of Fn::Ref references undefined resource Missing. Rollback requested by user.');
+  });
+
+  test('an output that cannot be resolved after an update rolls the update back', async () => {
+    await nestedEngine.createStack({ stackName: 'BadOutputUpdate', template: { Resources: { A: timed() } } });
+    const result = await nestedEngine.updateStack({ stackName: 'BadOutputUpdate', template: { Resources: { A: timed() }, Outputs: { X: { Value: { 'Fn::GetAtt': ['A', 'Nope'] } } } } });
+
+    expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(result.events.find((e) => e.resourceStatus === 'UPDATE_ROLLBACK_IN_PROGRESS')?.resourceStatusReason).toMatch(/does not support attribute type Nope/);
+  });
+
+  test('a nested template with a circular dependency fails its resource; a plain logical id fault reaches into nested stacks', async () => {
+    templates['https://t/cycle.json'] = { Resources: { A: timed({ X: { Ref: 'B' } }), B: timed({ X: { Ref: 'A' } }) } };
+    const cycle = await nestedEngine.createStack({ stackName: 'Cycle', template: { Resources: { Nested: nestedAt('https://t/cycle.json') } } });
+    expect(cycle.events.find((e) => e.resourceStatus === 'CREATE_FAILED')?.resourceStatusReason).toMatch(/^Template format error: Circular dependency/);
+
+    templates['https://t/inner.json'] = { Resources: { Inner: timed() } };
+    nestedEngine.faults.fail('Inner', 'create', { times: 1 });
+    const faulted = await nestedEngine.createStack({ stackName: 'PlainFault', template: { Resources: { Nested: nestedAt('https://t/inner.json') } } });
+    expect(faulted.events.find((e) => e.logicalResourceId === 'Inner' && e.resourceStatus === 'CREATE_FAILED')?.resourceStatusReason).toBe('Injected create failure of Inner');
+  });
+
+  test('a nested update that changes a resource\'s type fails and rolls back; a new TemplateURL to the same template updates nothing in it', async () => {
+    templates['https://t/v1.json'] = { Parameters: { Size: { Type: 'String' } }, Resources: { Inner: timed({ Size: { Ref: 'Size' } }) }, Outputs: { Size: { Value: { Ref: 'Size' } } } };
+    templates['https://t/v1-copy.json'] = templates['https://t/v1.json'];
+    templates['https://t/retyped.json'] = { Parameters: { Size: { Type: 'String' } }, Resources: { Inner: { Type: 'AWS::SNS::Topic' } }, Outputs: { Size: { Value: { Ref: 'Size' } } } };
+    const root = (url: string) => ({ Resources: { Nested: nestedAt(url, { Parameters: { Size: 1 } }), User: timed({ Size: { 'Fn::GetAtt': ['Nested', 'Outputs.Size'] } }) } });
+    await nestedEngine.createStack({ stackName: 'Retype', template: root('https://t/v1.json') });
+    expect(provider.calls.find((c) => c.logicalId === 'User')!.properties).toEqual({ Size: '1' });
+
+    const retyped = await nestedEngine.updateStack({ stackName: 'Retype', template: root('https://t/retyped.json') });
+    expect(retyped.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(retyped.events.find((e) => e.resourceStatus === 'UPDATE_FAILED')?.resourceStatusReason).toBe('Update of resource type is not permitted. The new template modifies resource type of the following resources: [Inner]');
+
+    const copy = await nestedEngine.updateStack({ stackName: 'Retype', template: root('https://t/v1-copy.json') });
+    expect(copy.status).toBe('UPDATE_COMPLETE');
+    expect(copy.events.every((e) => e.stackId === copy.stackId)).toBe(true);
+  });
+});
