@@ -46,3 +46,25 @@ test('the largest number of models a stack can hold deploys; one more is rejecte
   expect(destroy.status).toBe('DELETE_COMPLETE');
   expect(aws.sim.models()).toEqual([]);
 });
+
+test('30 models with 99-character ARNs deploy within IAM\'s limit, and their destroy succeeds while CloudFormation\'s read API throttles', async () => {
+  const arns = Array.from({ length: 30 }, (_, i) => modelArn(`throttled-reads-${String(i).padStart(4, '0')}`));
+  expect(arns.every((arn) => arn.length === 99)).toBe(true);
+  arns.forEach((arn) => aws.sim.addModel(arn, { status: 'RUNNING', stopDurationMs: 500, deleteDurationMs: 100 }));
+  const stack = aws.synthesize(stackOf(aws, 'ThrottledReads', (s) => {
+    arns.forEach((projectVersionArn, i) => new CustomLabelsModelLifecycle(s, `Model${i}`, { projectVersionArn }));
+  }));
+  expect((await aws.deploy(stack)).status).toBe('CREATE_COMPLETE');
+
+  // About 60 reads in the destroy's first second: a few a second get through, a share is refused anyway.
+  aws.api.injectFaults({ requestsPerSecond: 4, throttlingRate: 0.2, seed: 7 });
+  try {
+    const destroy = await aws.destroy('ThrottledReads');
+
+    expect(destroy.status).toBe('DELETE_COMPLETE');
+    expect(arns.filter((arn) => aws.sim.status(arn) !== undefined)).toEqual([]);
+    expect(aws.api.calls.filter((c) => c.error === 'Throttling').length).toBeGreaterThan(30);
+  } finally {
+    aws.api.clearFaults();
+  }
+});
