@@ -7,6 +7,7 @@ import { manyModels } from './concurrency/many-models';
 import { describeLoadAtStart, describeMachine } from './support/machine';
 import { table } from './support/markdown';
 import { Section } from './support/report';
+import { firstStop } from './teardown/first-stop';
 import { teardownOverhead } from './teardown/teardown-overhead';
 import { synthTime } from './template/synth-time';
 import { templateFootprint } from './template/template-footprint';
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, (log: (message: string) => void) => Promise<Sec
   'synth-time': synthTime,
   'bundle-load': bundleLoad,
   'many-models': manyModels,
+  'first-stop': firstStop,
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,89 @@
+import { performance } from 'perf_hooks';
+import { Stack } from 'aws-cdk-lib';
+import { LOCAL_ENV, LOCAL_REGION, LOCAL_ACCOUNT, LocalAws } from '../../local/local-aws';
+import { CustomLabelsModelLifecycle } from '../../src';
+import { MODEL_RESOURCE_TYPE } from '../../src/teardown-contract';
+import { millis } from '../support/format';
+import { table } from '../support/markdown';
+import { Section } from '../support/report';
+import { median, quantile } from '../support/stats';
+
+/**
+ * How soon a model's billing can stop: from the moment CloudFormation sends the model's Delete
+ * (its resource turns DELETE_IN_PROGRESS) until Rekognition receives the StopProjectVersion, with
+ * everything the handler does first: a fresh process of the real bundle, the stack reads
+ * (DescribeStacks, ListStackResources), releasing the resource's claim and reading the claims.
+ * Played by the local CloudFormation with IAM, one `cdk destroy` of a one-model stack at a time,
+ * so no cold start competes with another.
+ */
+
+const RUNS = 11;
+const TARGET_MS = 250;
+
+interface Timing {
+  /** From the Delete to the claim's release (process start, bundle load, stack reads). */
+  readonly toClaimMs: number;
+  /** From the Delete to the first Stop. */
+  readonly toStopMs: number;
+}
+
+export async function firstStop(log: (message: string) => void): Promise<Section[]> {
+  const aws = await LocalAws.start();
+  const sentAt = new Map<string, number>();
+  const claimAt = new Map<string, number>();
+  const stopAt = new Map<string, number>();
+  aws.engine.on('event', (event) => {
+    if (event.resourceType === MODEL_RESOURCE_TYPE && event.resourceStatus === 'DELETE_IN_PROGRESS' && event.physicalResourceId) {
+      sentAt.set(event.physicalResourceId, performance.now());
+    }
+  });
+  aws.sim.on('call', (call: { operation: string; arn?: string }) => {
+    const seen = call.operation === 'UntagResource' ? claimAt : call.operation === 'StopProjectVersion' ? stopAt : undefined;
+    if (seen && call.arn && !seen.has(call.arn)) {
+      seen.set(call.arn, performance.now());
+    }
+  });
+  const timings: Timing[] = [];
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      const arn = `arn:aws:rekognition:${LOCAL_REGION}:${LOCAL_ACCOUNT}:project/birds/version/first-stop-${run}/1700000000000`;
+      aws.sim.addModel(arn, { status: 'RUNNING', stopDurationMs: 50, deleteDurationMs: 50 });
+      const stack = new Stack(aws.newApp(), `FirstStop${run}`, { env: LOCAL_ENV });
+      new CustomLabelsModelLifecycle(stack, 'Model', { projectVersionArn: arn });
+      const deployed = await aws.deploy(aws.synthesize(stack));
+      const destroyed = await aws.destroy(stack.stackName);
+      if (deployed.status !== 'CREATE_COMPLETE' || destroyed.status !== 'DELETE_COMPLETE' || !stopAt.has(arn)) {
+        throw new Error(`run ${run}: ${deployed.status}, ${destroyed.status}, Stop ${stopAt.has(arn) ? 'sent' : 'never sent'}`);
+      }
+      timings.push({ toClaimMs: claimAt.get(arn)! - sentAt.get(arn)!, toStopMs: stopAt.get(arn)! - sentAt.get(arn)! });
+      log(`first stop: run ${run + 1}/${RUNS}: ${Math.round(timings[run].toStopMs)} ms`);
+    }
+  } finally {
+    await aws.close();
+  }
+  const toStop = median(timings.map((t) => t.toStopMs));
+  const toClaim = median(timings.map((t) => t.toClaimMs));
+  const markdown = `
+From CloudFormation's Delete (the model's resource turns \`DELETE_IN_PROGRESS\`) to Rekognition
+receiving \`StopProjectVersion\`: a fresh Node.js process of the real bundle, its stack reads
+(\`DescribeStacks\` and \`ListStackResources\` in parallel), releasing the resource's claim
+(\`UntagResource\`) and reading the claims (\`ListTagsForResource\`), each signed with the
+function's role and authorized by the local IAM. ${RUNS} runs of \`cdk destroy\` of a one-model
+stack, one after the other (\`benchmarks/teardown/first-stop.ts\`).
+
+${table(['Interval', 'Median', 'p90'], [
+    ['Delete → claim released (process start, bundle load, stack reads)', millis(toClaim), millis(quantile(timings.map((t) => t.toClaimMs), 0.9))],
+    ['Delete → first Stop (the above, and the claims read)', millis(toStop), millis(quantile(timings.map((t) => t.toStopMs), 0.9))],
+  ])}
+`;
+  return [{
+    title: '7. First Stop after the Delete event',
+    markdown,
+    verdicts: [{
+      claim: '7. First Stop after the Delete event, stack and tag reads included (median)',
+      measured: millis(toStop),
+      target: `≤ ${millis(TARGET_MS)}`,
+      met: toStop <= TARGET_MS,
+    }],
+  }];
+}
