@@ -30,10 +30,13 @@ export interface CustomLabelsModelLifecycleProps {
    *
    * Form: `arn:<partition>:rekognition:<region>:<account>:project/<project>/version/<version>/<number>`,
    * 20 to 2048 characters, in the stack's account and partition. A literal value is checked at
-   * synth; a token is checked by the handler at deploy. Changing a literal ARN replaces the
-   * resource: the new model is adopted and the old model is torn down once the update has
-   * succeeded. Changing a token's value in place is refused (the update fails and rolls back,
-   * touching no model): give the construct a new id to replace the model.
+   * synth; a token is checked by the handler at deploy, and a model that does not exist fails the
+   * deploy. Changing a literal ARN (or a token made only of literals and pseudo parameters, such
+   * as `Stack.formatArn`) replaces the resource: the new model is adopted and the old model is
+   * torn down once the update has succeeded. Changing any other token's value in place is refused
+   * (the update fails and rolls back, touching no model): give the construct a new id to replace
+   * the model. Several stacks may name the same model: each records its claim on it (a tag), and
+   * only the last of them to be destroyed tears it down.
    *
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DeleteProjectVersion.html
    */
@@ -87,7 +90,9 @@ export interface CustomLabelsModelLifecycleProps {
  *
  * All models of a stack share one function and one role; each model adds its own IAM policy
  * granting `rekognition:StopProjectVersion` and `rekognition:DeleteProjectVersion` on its own ARN
- * only, which outlives the model's resource during its delete.
+ * only (and the tag actions that record, release and read the resources' claims on it), which
+ * outlives the model's resource during its delete. A model that another stack still claims is
+ * left to that stack.
  */
 export class CustomLabelsModelLifecycle extends Construct {
   /** The ARN of the model version this resource tears down. */
@@ -215,8 +220,10 @@ export class CustomLabelsModelLifecycle extends Construct {
   }
 
   /**
-   * Completed teardowns of this stack's models: the model is gone (`DELETE`) or not running
-   * (`STOP`). 1 per successful answer to a delete, 0 per failed one.
+   * Teardowns of this stack's models: the model is gone (`DELETE`) or not running (`STOP`)
+   * because this stack tore it down. 1 per teardown (once across hand-offs), 0 per failed delete;
+   * nothing for a delete that left the model as it was (a rollback, a rename, a model another
+   * stack still claims).
    *
    * @param props options that override the defaults; by default, the sum over 5 minutes
    * @default - sum over 5 minutes

@@ -3,7 +3,7 @@
  * and without a project, literal and token ARNs, with an alarm on the teardown failures; and one
  * model in a stack without an environment.
  */
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, NestedStack, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as rekognition from 'aws-cdk-lib/aws-rekognition';
@@ -33,6 +33,8 @@ new CustomLabelsModelLifecycle(stack, 'StoppedTokenArn', {
   projectVersionArn: stack.formatArn({ service: 'rekognition', resource: 'project', resourceName: 'fish/version/v3/1700000000000' }),
   teardownAction: ModelTeardownAction.STOP,
 });
+// A model in a nested stack: its function may also read the root stack, passed as a parameter.
+new CustomLabelsModelLifecycle(new NestedStack(stack, 'Nested'), 'InNestedStack', { projectVersionArn: literalArn('fish', 'v4') });
 const topic = new sns.Topic(stack, 'TeardownAlarms');
 new cloudwatch.Alarm(stack, 'TeardownFailed', {
   metric: deletedWithProject.metricTeardownFailures(),
