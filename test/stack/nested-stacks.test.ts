@@ -33,6 +33,13 @@ function rootWith(name: string, arn: string, place: Place, extra?: (root: Stack)
   });
 }
 
+/** A root resource created after `child` whose create fails, so that the root's operation rolls back. */
+function failAfter(root: Stack, child: NestedStack): void {
+  const late = new CfnResource(root, 'Late', { type: 'AWS::SNS::Topic' });
+  late.node.addDependency(child);
+  aws.engine.faults.fail(logicalIdOf(late), 'create');
+}
+
 const deploy = (stack: Stack) => aws.deploy(aws.synthesize(stack));
 const claims = (arn: string) => Object.keys(aws.sim.tags(arn) ?? {}).filter((key) => key.startsWith(CLAIM_TAG_KEY_PREFIX));
 /** The stack names of the report's events with `status` for a nested stack's own stack event. */
@@ -62,16 +69,10 @@ test('the root rolls back an update that added a nested stack with the model: th
   addRunningModel(aws, arn);
   const name = 'NestedRollback';
   expect((await deploy(stackOf(aws, name, (root) => new CfnResource(root, 'Marker', { type: 'AWS::SNS::Topic' })))).status).toBe('CREATE_COMPLETE');
-  let failing = '';
   const update = rootWith(name, arn, ['Child'], (root) => {
-    const child = root.node.findChild('Child') as NestedStack;
     new CfnResource(root, 'Marker', { type: 'AWS::SNS::Topic' });
-    // Created after the nested stack, and failing: the root's update rolls back.
-    const late = new CfnResource(root, 'Late', { type: 'AWS::SNS::Topic' });
-    late.node.addDependency(child);
-    failing = logicalIdOf(late);
+    failAfter(root, root.node.findChild('Child') as NestedStack);
   });
-  aws.engine.faults.fail(failing, 'create');
 
   const rolledBack = await deploy(update);
 
@@ -91,15 +92,11 @@ test('a failed update elsewhere in the root rolls back a nested stack that alrea
   expect((await deploy(rootWith(name, arn, ['Child']))).status).toBe('CREATE_COMPLETE');
   // The same tree with a renamed construct in the child (a new resource, the old one removed)
   // and a root resource that fails after it.
-  let failing = '';
   const update = stackOf(aws, name, (root) => {
     const child = new NestedStack(root, 'Child');
     new CustomLabelsModelLifecycle(child, 'Renamed', { projectVersionArn: arn });
-    const late = new CfnResource(root, 'Late', { type: 'AWS::SNS::Topic' });
-    late.node.addDependency(child);
-    failing = logicalIdOf(late);
+    failAfter(root, child);
   });
-  aws.engine.faults.fail(failing, 'create');
 
   const rolledBack = await deploy(update);
 
