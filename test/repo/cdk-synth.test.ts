@@ -54,7 +54,7 @@ test('`cdk synth -c projectName=birds -c projectVersionArn=...` prints the stack
   template.hasResource('Custom::RekognitionCustomLabelsModel', { DependsOn: Match.arrayWith(['Project']) });
   template.hasResourceProperties('AWS::Rekognition::Project', { ProjectName: 'birds' });
   template.hasResourceProperties('AWS::IAM::Policy', {
-    PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['rekognition:StopProjectVersion', 'rekognition:DeleteProjectVersion'], Resource: ARN }] },
+    PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['rekognition:StopProjectVersion', 'rekognition:DeleteProjectVersion', 'rekognition:TagResource', 'rekognition:UntagResource', 'rekognition:ListTagsForResource'], Resource: ARN }] },
   });
   template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }) });
 });
