@@ -57,7 +57,7 @@ test('30 models with 99-character ARNs deploy within IAM\'s limit, and their des
   expect((await aws.deploy(stack)).status).toBe('CREATE_COMPLETE');
 
   // About 60 reads in the destroy's first second: a few a second get through, a share is refused anyway.
-  aws.api.injectFaults({ requestsPerSecond: 4, throttlingRate: 0.2, seed: 7 });
+  aws.api.injectFaults({ requestsPerSecond: 10, throttlingRate: 0.2, seed: 7 });
   try {
     const destroy = await aws.destroy('ThrottledReads');
 
