@@ -72,9 +72,9 @@ function's role and authorized by the local IAM. ${RUNS} runs of \`cdk destroy\`
 stack, one after the other (\`benchmarks/teardown/first-stop.ts\`).
 
 ${table(['Interval', 'Median', 'p90'], [
-    ['Delete → claim released (process start, bundle load, stack reads)', millis(toClaim), millis(quantile(timings.map((t) => t.toClaimMs), 0.9))],
-    ['Delete → first Stop (the above, and the claims read)', millis(toStop), millis(quantile(timings.map((t) => t.toStopMs), 0.9))],
-  ])}
+  ['Delete → claim released (process start, bundle load, stack reads)', millis(toClaim), millis(quantile(timings.map((t) => t.toClaimMs), 0.9))],
+  ['Delete → first Stop (the above, and the claims read)', millis(toStop), millis(quantile(timings.map((t) => t.toStopMs), 0.9))],
+])}
 `;
   return [{
     title: '7. First Stop after the Delete event',

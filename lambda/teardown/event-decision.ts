@@ -88,7 +88,8 @@ export async function decide(event: TeardownEvent, deps: DecisionDeps): Promise<
     }
   }
   if (properties.recordsClaim) {
-    const claimed = await recordClaim(model, event.StackId, event.LogicalResourceId, { ...deps, models: deps.models(model.region) }, deps.runDeadline);
+    const models = deps.models(model.region);
+    const claimed = await recordClaim(model, event.StackId, event.LogicalResourceId, { ...deps, models }, deps.runDeadline);
     const answer = 'outOfTime' in claimed ? claimed.outOfTime : claimed.answered;
     if ('error' in answer) {
       // The model of an unchanged ARN may have been deleted by hand: nothing left to claim, nothing to refuse.

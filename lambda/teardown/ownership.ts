@@ -71,7 +71,8 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
     rootStatus = root.answered.status;
   }
 
-  const intent = stackIntent({ status: stack.status, resources: (resources as { answered: { resources: StackResource[] } }).answered.resources, rootStatus }, model.arn);
+  const stackResources = (resources as { answered: { resources: StackResource[] } }).answered.resources;
+  const intent = stackIntent({ status: stack.status, resources: stackResources, rootStatus }, model.arn);
   if (intent.kind === 'notOurs') {
     // Not the stack's own operation: even its claim stays, since the resource lives on.
     return { kind: 'leave', reason: intent.reason };
