@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, release } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-rekognition-model-lifecycle',
@@ -24,7 +24,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~6.0.0',
   // This repository is not hosted on GitHub: CI is `.ci/run`.
   github: false,
-  release: false,
+  // Until 1.0, the API may change in any minor release.
+  stability: 'experimental',
+  // Releases are cut by hand (`npx projen release`), offline: the version is bumped and CHANGELOG.md
+  // written from the conventional commits since the last tag, then committed and tagged locally.
+  // Publishing to the registries is left to the release machine.
+  release: true,
+  releaseTrigger: release.ReleaseTrigger.manual({ changelogPath: 'CHANGELOG.md', gitPushCommand: '' }),
   lambdaAutoDiscover: false,
   integrationTestAutoDiscover: false,
   // CI must fail on a changed snapshot, not rewrite it.
