@@ -31,6 +31,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // Publishing to the registries is left to the release machine.
   release: true,
   releaseTrigger: release.ReleaseTrigger.manual({ changelogPath: 'CHANGELOG.md', gitPushCommand: '' }),
+  // The first release is 0.1.0 (projen would release the package.json version, 0.0.0); later ones
+  // follow the commits, breaking changes bumping the minor version while below 1.0.
+  nextVersionCommand: 'git rev-parse --verify --quiet "refs/tags/$LATEST_TAG" > /dev/null || echo 0.1.0',
   lambdaAutoDiscover: false,
   integrationTestAutoDiscover: false,
   // CI must fail on a changed snapshot, not rewrite it.
