@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, release } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-rekognition-model-lifecycle',
@@ -12,19 +12,36 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  // The integ-runner available here reads cloud assembly schema up to 53.x, which 2.257.0 emits.
-  cdkVersion: '2.257.0',
-  constructsVersion: '10.5.1',
+  // The lowest aws-cdk-lib the construct works with, proven by test/repo/cdk-floor.test.ts: the
+  // peer range is ^2.221.0 (see README, Install). 2.173 and older drop the custom resource's
+  // ServiceTimeout without a word; 2.196 and older run the function on nodejs20.x; 2.220 and
+  // older choose nodejs18.x in some regions. constructs: the floor aws-cdk-lib's own peer range.
+  cdkVersion: '2.221.0',
+  constructsVersion: '10.0.0',
+  // Development builds and tests on the versions below (devDeps), not on the floor: the
+  // integ-runner available here reads cloud assembly schema only up to 53.x, which 2.257.0 emits.
+  peerDependencyOptions: { pinnedDevDependency: false },
   jsiiVersion: '~6.0.0',
   // This repository is not hosted on GitHub: CI is `.ci/run`.
   github: false,
-  release: false,
+  // Until 1.0, the API may change in any minor release.
+  stability: 'experimental',
+  // Releases are cut by hand (`npx projen release`), offline: the version is bumped and CHANGELOG.md
+  // written from the conventional commits since the last tag, then committed and tagged locally.
+  // Publishing to the registries is left to the release machine.
+  release: true,
+  releaseTrigger: release.ReleaseTrigger.manual({ changelogPath: 'CHANGELOG.md', gitPushCommand: '' }),
+  // The first release is 0.1.0 (projen would release the package.json version, 0.0.0); later ones
+  // follow the commits, breaking changes bumping the minor version while below 1.0.
+  nextVersionCommand: 'git rev-parse --verify --quiet "refs/tags/$LATEST_TAG" > /dev/null || echo 0.1.0',
   lambdaAutoDiscover: false,
   integrationTestAutoDiscover: false,
   // CI must fail on a changed snapshot, not rewrite it.
   jestOptions: { updateSnapshot: javascript.UpdateSnapshot.NEVER },
 
   devDeps: [
+    // What the library is built and tested with; the peer floor above is tested by cdk-floor.test.ts.
+    'aws-cdk-lib@2.257.0',
     '@aws-sdk/client-rekognition@3.1142.0',
     '@aws-sdk/client-lambda@3.1142.0',
     // Bundled: the handler reads its own stack before a teardown.
@@ -58,6 +75,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/example-org/cdk-rekognition-model-lifecycle-go',
   },
 });
+
+// constructs as aws-cdk-lib 2.257.0 is built with; added here because projen replaces a constructs
+// dev dependency given in the options with the peer range.
+project.addDevDeps('constructs@10.5.1');
 
 // The mirror lacks unrs-resolver 1.13.0's non-Linux bindings, which breaks `npm ci` (see SETUP-NOTES).
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });

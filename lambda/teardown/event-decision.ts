@@ -84,7 +84,7 @@ export async function decide(event: TeardownEvent, deps: DecisionDeps): Promise<
   if (replaces) {
     const oldProperties = event.RequestType === 'Update' ? readProperties(event.OldResourceProperties) : undefined;
     if (!grantOutlivesUpdate(oldProperties, properties)) {
-      return failed(`ProjectVersionArn changed from ${previous.name} to ${model.name}, but the old model's teardown permission was updated in place (the ARN is not known at synth, or the resource predates per-ARN policies), so the old model could not be torn down. Nothing was changed. To replace the model, give the construct a new id (the old resource then tears the old model down), or remove the construct in one deploy and add it back in the next.`);
+      return failed(`ProjectVersionArn changed from ${previous.name} to ${model.name}, but the old model's teardown permission was updated in place (the ARN is not known at synth, or the resource predates per-ARN policies), so the old model could not be torn down. Nothing was changed. To replace the model, give the construct a new id (the old resource then tears the old model down), or remove the construct in one deploy and add it back in the next; to promote models through an SSM parameter, read it at synth with StringParameter.valueFromLookup, so that the ARN is a literal and a new one replaces the model.`);
     }
   }
   if (properties.recordsClaim) {
