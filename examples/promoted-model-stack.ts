@@ -18,19 +18,13 @@ export interface PromotedModelStackProps extends StackProps {
  * teardown must refuse.
  */
 export class PromotedModelStack extends Stack {
-  /** What `valueFromLookup` returns before the CDK CLI has looked the parameter up. */
-  public static readonly LOOKUP_PENDING_PREFIX = 'dummy-value-for-';
-
   public readonly model: CustomLabelsModelLifecycle;
 
   constructor(scope: Construct, id: string, props: PromotedModelStackProps) {
     super(scope, id, props);
-    const current = ssm.StringParameter.valueFromLookup(this, props.parameterName);
-    // On its first synth the CLI gets a placeholder, records the lookup, looks the parameter up
-    // and synthesizes again: the placeholder, well-formed so the construct accepts it, is never deployed.
-    const projectVersionArn = current.startsWith(PromotedModelStack.LOOKUP_PENDING_PREFIX)
-      ? `arn:${this.partition}:rekognition:${this.region}:${this.account}:project/lookup-pending/version/lookup-pending/1`
-      : current;
+    // Before its lookup the CLI's first synth gets a placeholder, which the construct lets pass:
+    // the CLI then looks the parameter up and synthesizes again.
+    const projectVersionArn = ssm.StringParameter.valueFromLookup(this, props.parameterName);
     this.model = new CustomLabelsModelLifecycle(this, 'Model', { projectVersionArn });
   }
 }

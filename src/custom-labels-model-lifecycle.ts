@@ -321,8 +321,14 @@ function validateMetricName(metricName: string): void {
   }
 }
 
+/**
+ * What a context lookup (`StringParameter.valueFromLookup`) returns before the CDK CLI has looked
+ * the value up: the CLI then looks it up and synthesizes again, so this pass is never deployed.
+ */
+const LOOKUP_PENDING = /^dummy-value-for-/;
+
 function validateProjectVersionArn(arn: string): void {
-  if (Token.isUnresolved(arn)) {
+  if (Token.isUnresolved(arn) || LOOKUP_PENDING.test(arn)) {
     return;
   }
   if (!parseProjectVersionArn(arn)) {

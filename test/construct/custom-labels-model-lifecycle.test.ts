@@ -178,6 +178,11 @@ describe('props', () => {
 });
 
 describe('validation at synth', () => {
+  test('lets the placeholder of a pending context lookup pass (valueFromLookup before the CLI looked it up)', () => {
+    const s = stack();
+    expect(() => new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: 'dummy-value-for-/models/birds/current' })).not.toThrow();
+  });
+
   test.each([
     ['a project ARN', 'arn:aws:rekognition:us-east-1:123456789012:project/birds/1700000000000'],
     ['a short account', 'arn:aws:rekognition:us-east-1:1234:project/birds/version/v1/1700000000000'],
