@@ -11,6 +11,7 @@ import { StackHost } from './stack-host';
 import { parameterValues } from './stack-parameters';
 import { LiveStack, ResourceStatus, StackEvent, StackResource, StackStatus } from './stack-state';
 import { StackUpdate } from './stack-update';
+import { CloudFormationStrictness, strictCloudFormation } from './strictness';
 import { Template, validateTemplate } from './template';
 
 /**
@@ -29,8 +30,10 @@ import { Template, validateTemplate } from './template';
  * - Update: added resources are created and changed ones updated in the new template's
  *   dependency order; a new physical id is a replacement whose old resource is deleted in
  *   UPDATE_COMPLETE_CLEANUP_IN_PROGRESS, with removed resources, in the reverse dependency order
- *   of the old template; cleanup failures leave the stack UPDATE_COMPLETE
- *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html,
+ *   of the old template; a failed cleanup Delete is tried three times, then the resource is
+ *   dropped and the stack ends UPDATE_COMPLETE, "Update successful. One or more resources could
+ *   not be deleted." (see `stack-update.ts`;
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html,
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html status codes).
  *   A failure before cleanup rolls back: UPDATE_ROLLBACK_IN_PROGRESS updates changed resources
  *   back (custom resources get an Update with the old properties,
@@ -38,7 +41,9 @@ import { Template, validateTemplate } from './template';
  *   replaced native resources return to the old one), then
  *   UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS deletes what the failed update created.
  *   Whether rollback-cleanup failures are ignored like cleanup failures AWS does not document;
- *   they are here.
+ *   they are here, after the same three attempts. A custom resource's FAILED Update adopts the
+ *   PhysicalResourceId it returned (aws/aws-cdk#13527, #30012; see `resource-actions.ts`).
+ * - Where the engine is as strict as CloudFormation is switchable per test: `strictness`.
  * - Delete: a resource whose delete fails ends DELETE_FAILED and the resources it depends on are
  *   deleted anyway (https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/852);
  *   a second delete retries what failed, and RetainResources (only for a DELETE_FAILED stack)
@@ -93,6 +98,8 @@ const DEFAULT_SSM = { '/cdk-bootstrap/hnb659fds/version': '30' };
 export class CloudFormationEngine extends EventEmitter implements StackHost {
   /** Injected failures, by logical id, `stackName/logicalId`, or logical-id path from the root (see `ResourceFaults`). */
   public readonly faults = new ResourceFaults();
+  /** Where the engine is as strict as CloudFormation; a test may switch one behaviour to its kinder form (and say why). */
+  public readonly strictness: CloudFormationStrictness = strictCloudFormation();
   /** @internal */
   public readonly resources: ResourceActions = new ResourceActions(this);
   /** @internal */
