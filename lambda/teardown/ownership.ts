@@ -15,7 +15,8 @@ import { claimsUnreadableReason, stackUnreadableReason } from './teardown-reason
 
 /** What the check found. */
 export type Ownership =
-  | { readonly kind: 'tearDown'; readonly phase: TeardownPhase }
+  /** `tags`: the model's tags as last read (when the resource records claims and the model exists). */
+  | { readonly kind: 'tearDown'; readonly phase: TeardownPhase; readonly tags?: Readonly<Record<string, string>> }
   /** The model stays as it is (rollback, forged Delete, another claim). */
   | { readonly kind: 'leave'; readonly reason: string }
   /** A read failed for good (denied, or throttled until the wait ran out): nothing was changed but the resource's own claim. */
@@ -71,7 +72,8 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
     rootStatus = root.answered.status;
   }
 
-  const intent = stackIntent({ status: stack.status, resources: (resources as { answered: { resources: StackResource[] } }).answered.resources, rootStatus }, model.arn);
+  const stackResources = (resources as { answered: { resources: StackResource[] } }).answered.resources;
+  const intent = stackIntent({ status: stack.status, resources: stackResources, rootStatus }, model.arn);
   if (intent.kind === 'notOurs') {
     // Not the stack's own operation: even its claim stays, since the resource lives on.
     return { kind: 'leave', reason: intent.reason };
@@ -103,7 +105,7 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
   if (others.length > 0) {
     return { kind: 'leave', reason: `${others.length === 1 ? 'another resource claims it' : `${others.length} other resources claim it`} (${others.slice(0, 3).join('; ')}); this resource's claim was released, and the last claimant to leave tears it down` };
   }
-  return intent;
+  return { ...intent, tags: listed.answered.tags };
 }
 
 /** A model that no longer exists: the teardown finds it gone and says so. */

@@ -117,3 +117,8 @@ export function claimNotRecordedReason(model: ModelVersion, answer: { error: str
   const denied = /AccessDenied/.test(answer.error);
   return `Could not record this stack's claim on model ${model.name} (${said})${denied ? '; allow rekognition:TagResource on the model for the teardown role (check SCPs and permission boundaries)' : ''}. No model was touched.`;
 }
+
+/** A later attempt of a cleanup Delete whose teardown failed: answered at once (`cleanup-retries.ts`). */
+export function cleanupRetryReason(model: ModelVersion, sinceFailureMs: number, attempt: number): string {
+  return `An earlier attempt of this cleanup Delete could not tear down model ${model.name} ${humanDuration(sinceFailureMs)} ago; this attempt (${attempt} of the 3 CloudFormation makes before it drops the resource) answers at once rather than wait again.`;
+}

@@ -79,7 +79,8 @@ export function deps(outcome: TeardownOutcome = { result: 'DONE', summary: 'the 
       return fail('ListTagsForResource') ?? model(arn) ?? { tags: { ...tags[arn] } };
     },
   };
-  const d: DecisionDeps & { requests: TeardownRequest[]; calls: string[]; stackTable: typeof stacks; tags: typeof tags; failures: typeof failures } = {
+  type Recorded = { requests: TeardownRequest[]; calls: string[]; stackTable: typeof stacks; tags: typeof tags; failures: typeof failures };
+  const d: DecisionDeps & Recorded = {
     requests,
     calls,
     stackTable: stacks,

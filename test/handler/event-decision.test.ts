@@ -1,6 +1,7 @@
 import { DELETING_STACK, deps, FakeStack, modelResource, NEW_ARN, NOW, OTHER_STACK_ID, OWN_KEY, ROOT_ID, STACK_ID, stackReads, throttled } from './decision-deps';
 import { ARN, PROPERTIES, RESPONSE_URL, teardownEvent } from './teardown-events';
-import { claimKey, claimValue } from '../../lambda/teardown/claims';
+import { claimKey, claimValue, otherClaims } from '../../lambda/teardown/claims';
+import { cleanupFailureKey } from '../../lambda/teardown/cleanup-retries';
 import { decide, TeardownEvent, requestSentAt } from '../../lambda/teardown/event-decision';
 import { readModelVersion } from '../../lambda/teardown/properties';
 
@@ -326,6 +327,91 @@ describe('Delete: claims on the model', () => {
     expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
     expect((decision as { reason: string }).reason).toMatch(/^Could not read or release the ownership claims on model birds\/v1 \(AccessDeniedException: denied\); allow rekognition:TagResource, rekognition:UntagResource and rekognition:ListTagsForResource/);
     expect(d.requests).toHaveLength(0);
+  });
+});
+
+describe('Delete: a failed teardown in an update\'s cleanup, which CloudFormation attempts three times', () => {
+  const CLEANUP: FakeStack = { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [modelResource('Model', ARN, 'DELETE_IN_PROGRESS')] };
+  const MARK = cleanupFailureKey(STACK_ID, 'Model');
+  const training = { result: 'FAILED' as const, reason: 'Model birds/v1 was still TRAINING_IN_PROGRESS after 10m 0s, the longest wait allowed (maxWait).', lastState: 'TRAINING_IN_PROGRESS' };
+
+  test('the first attempt fails after its wait, is counted, and marks the model with when, which attempt and its state', async () => {
+    const d = deps(training, CLEANUP);
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
+    expect(d.requests).toHaveLength(1);
+    expect(d.tags[ARN][MARK]).toBe(`${NOW} 1 TRAINING_IN_PROGRESS`);
+    expect(otherClaims(d.tags[ARN], OWN_KEY)).toEqual([]);
+  });
+
+  test('the second attempt answers at once, touching nothing and counting nothing, and the third removes the mark', async () => {
+    const d = deps(training, CLEANUP);
+    await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const failedAt = NOW;
+    await d.sleep(1_000);
+
+    const second = await decide(event('Delete', { PhysicalResourceId: ARN, RequestId: 'req-2' }), d);
+    expect(second).toEqual({
+      kind: 'respond',
+      status: 'FAILED',
+      physicalResourceId: ARN,
+      reason: expect.stringMatching(/^An earlier attempt of this cleanup Delete could not tear down model birds\/v1 1s ago; this attempt \(2 of the 3 CloudFormation makes before it drops the resource\) answers at once rather than wait again\. The model was left as it is: once training ends, delete it with .* CloudFormation ignores this failure/),
+    });
+    expect(d.requests).toHaveLength(1);
+    expect(d.tags[ARN][MARK]).toBe(`${failedAt} 2 TRAINING_IN_PROGRESS`);
+
+    const third = await decide(event('Delete', { PhysicalResourceId: ARN, RequestId: 'req-3' }), d);
+    expect(third).toMatchObject({ status: 'FAILED' });
+    expect(third).not.toHaveProperty('counts');
+    expect((third as { reason: string }).reason).toContain('this attempt (3 of the 3');
+    expect(d.requests).toHaveLength(1);
+    expect(d.tags[ARN]).not.toHaveProperty(MARK);
+  });
+
+  test.each([
+    ['older than three hours', `${NOW - 3 * 3_600_000 - 1} 1 RUNNING`],
+    ['malformed', 'yesterday'],
+    ['in the future (a clock that runs behind)', `${NOW + 60_000} 1 RUNNING`],
+  ])('a mark %s is ignored: the teardown runs', async (_, value) => {
+    const d = deps(undefined, CLEANUP);
+    d.tags[ARN][MARK] = value;
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(decision).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
+    expect(d.requests).toHaveLength(1);
+  });
+
+  test('a stack delete neither marks nor reads a mark: it is not retried', async () => {
+    const d = deps(training);
+    d.tags[ARN][MARK] = `${NOW} 1 RUNNING`;
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
+    expect(d.requests).toHaveLength(1);
+    expect(d.tags[ARN][MARK]).toBe(`${NOW} 1 RUNNING`);
+  });
+
+  test('a mark that cannot be written leaves the answer as it was; the next attempt then waits again', async () => {
+    const d = deps(training, CLEANUP);
+    const logs: Array<Record<string, unknown>> = [];
+    const denyTagging = (region: string) => ({ ...d.models(region), tagResource: async () => ({ error: 'AccessDeniedException', message: 'denied', httpStatus: 400 }) });
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), { ...d, log: (entry) => logs.push(entry), models: denyTagging });
+    expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
+    expect(logs).toContainEqual({ message: 'cleanup failure not marked', model: ARN, error: 'AccessDeniedException' });
+    expect(d.tags[ARN]).not.toHaveProperty(MARK);
+  });
+
+  test('a mark that cannot be removed is logged; the answer stays', async () => {
+    const d = deps(training, CLEANUP);
+    d.tags[ARN][MARK] = `${NOW} 2 RUNNING`;
+    const logs: Array<Record<string, unknown>> = [];
+    const keepMark = (region: string) => {
+      const api = d.models(region);
+      const untagResource: typeof api.untagResource = async (arn, keys) =>
+        keys.includes(MARK) ? { error: 'AccessDeniedException', message: 'denied', httpStatus: 400 } : api.untagResource(arn, keys);
+      return { ...api, untagResource };
+    };
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), { ...d, log: (entry) => logs.push(entry), models: keepMark });
+    expect(decision).toMatchObject({ status: 'FAILED' });
+    expect(logs).toContainEqual({ message: 'cleanup failure mark not removed', model: ARN, error: 'AccessDeniedException' });
   });
 });
 

@@ -1,6 +1,6 @@
-import { CfnParameter } from 'aws-cdk-lib';
-import { addRunningModel, eventOf, modelArn, modelResourceId, stackOf, teardownCalls } from './stack-test-kit';
-import { LocalAws } from '../../local/local-aws';
+import { CfnParameter, CfnResource } from 'aws-cdk-lib';
+import { addRunningModel, eventOf, modelArn, modelResourceId, stackOf, statusesOf, teardownCalls } from './stack-test-kit';
+import { LocalAws, StackOperationReport } from '../../local/local-aws';
 import { CustomLabelsModelLifecycle } from '../../src';
 
 /**
@@ -9,6 +9,8 @@ import { CustomLabelsModelLifecycle } from '../../src';
  */
 
 jest.setTimeout(120_000);
+
+const metricLines = (report: StackOperationReport) => report.functionRuns.flatMap((run) => run.logs).filter((line) => '_aws' in line);
 
 let aws: LocalAws;
 beforeAll(async () => {
@@ -42,4 +44,44 @@ test('a FAILED Update keeps the previous model ARN as its physical id: CloudForm
   expect(aws.stack('FailedUpdateId')!.resources.get(modelId)?.physicalId).toBe(oldArn);
   expect([aws.sim.status(oldArn), aws.sim.status(newArn)]).toEqual(['RUNNING', 'RUNNING']);
   expect([...teardownCalls(update, oldArn), ...teardownCalls(update, newArn)]).toEqual([]);
+});
+
+test('a model still training when its construct is removed: the cleanup Delete fails after maxWait, the two retries answer at once, the model stays, one failure is counted', async () => {
+  expect(aws.engine.strictness.cleanupDeleteAttempts).toBe(3);
+  const arn = modelArn('cleanup-retried');
+  aws.sim.addModel(arn, { status: 'TRAINING_IN_PROGRESS', trainingDurationMs: 3_600_000 });
+  let modelId = '';
+  const deploy = (withModel: boolean) => {
+    const stack = stackOf(aws, 'CleanupRetried', (s) => {
+      new CfnResource(s, 'Topic', { type: 'AWS::SNS::Topic' });
+      if (withModel) {
+        modelId = modelResourceId(new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn }));
+      }
+    });
+    return aws.deploy(aws.synthesize(stack, withModel ? { propertyOverrides: { [modelId]: { MaxWaitSeconds: 3, ServiceTimeout: 30 } } } : {}));
+  };
+  expect((await deploy(true)).status).toBe('CREATE_COMPLETE');
+
+  const update = await deploy(false);
+
+  expect(update.status).toBe('UPDATE_COMPLETE');
+  expect(aws.stack('CleanupRetried')!.statusReason).toBe('Update successful. One or more resources could not be deleted.');
+  expect(statusesOf(update, modelId)).toEqual(['DELETE_IN_PROGRESS', 'DELETE_FAILED', 'DELETE_IN_PROGRESS', 'DELETE_FAILED', 'DELETE_IN_PROGRESS', 'DELETE_FAILED']);
+  const reasons = update.events.filter((e) => e.logicalResourceId === modelId && e.resourceStatus === 'DELETE_FAILED').map((e) => e.resourceStatusReason);
+  expect(reasons[0]).toMatch(/Model birds\/cleanup-retried was still .* after \d+s, the longest wait allowed \(maxWait\)/);
+  expect(reasons[1]).toMatch(/An earlier attempt of this cleanup Delete could not tear down model birds\/cleanup-retried .* ago; this attempt \(2 of the 3/);
+  expect(reasons[2]).toMatch(/this attempt \(3 of the 3/);
+  // The retries answer at once rather than wait again (maxWait is 3 s here).
+  const attempts = update.events.filter((e) => e.logicalResourceId === modelId);
+  for (const attempt of [1, 2]) {
+    expect(attempts[2 * attempt + 1].timestamp.getTime() - attempts[2 * attempt].timestamp.getTime()).toBeLessThan(2_500);
+  }
+  // The retries touch the model not at all: every Stop and Delete was the first attempt's.
+  const requests = update.customResourceRequests.filter((r) => r.event.LogicalResourceId === modelId);
+  expect(requests).toHaveLength(3);
+  const stopsAndDeletes = teardownCalls(update, arn);
+  expect(stopsAndDeletes.length).toBeGreaterThan(0);
+  expect(metricLines(update)).toEqual([expect.objectContaining({ TeardownFailures: 1, Teardowns: 0 })]);
+  expect(aws.sim.status(arn)).toBe('TRAINING_IN_PROGRESS');
+  expect(Object.keys(aws.sim.tags(arn) ?? {})).toEqual([]);
 });
