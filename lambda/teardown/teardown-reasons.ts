@@ -92,7 +92,7 @@ export function stackUnreadableReason(model: ModelVersion, answer: { error: stri
     return `CloudFormation throttled every read of the stack until the wait (maxWait) ran out (${said}), so it could not be confirmed that the stack means to end model ${model.name}.`;
   }
   const denied = /AccessDenied/.test(answer.error);
-  return `Could not read the stack to confirm that it means to end model ${model.name} (${said})${denied ? '; allow cloudformation:DescribeStacks and cloudformation:ListStackResources on the stack (and DescribeStacks on its root stack) for the teardown role (check SCPs)' : ''}.`;
+  return `Could not read the stack to confirm that it means to end model ${model.name} (${said})${denied ? '; allow cloudformation:DescribeStacks, cloudformation:ListStackResources and cloudformation:DescribeStackEvents on the stack (and DescribeStacks and DescribeStackEvents on its root stack) for the teardown role (check SCPs)' : ''}.`;
 }
 
 /** Why the model's claims could not be read or released; `throttled` when retries ran out on throttling. */

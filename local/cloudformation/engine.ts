@@ -24,7 +24,9 @@ import { Template, validateTemplate } from './template';
  *   (Ref, Fn::GetAtt, Fn::Sub, DependsOn), and deleted in the reverse order:
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html
  * - A failed create rolls back: ROLLBACK_IN_PROGRESS deletes what was created, then
- *   ROLLBACK_COMPLETE (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-failure-options.html).
+ *   ROLLBACK_COMPLETE (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-failure-options.html);
+ *   with OnFailure DELETE the stack is deleted instead (DELETE_IN_PROGRESS, then DELETE_COMPLETE),
+ *   with DO_NOTHING it stays CREATE_FAILED (API_CreateStack.html, OnFailure).
  *   Resources already in progress when another fails are awaited here; CloudFormation may
  *   cancel them ("Resource creation cancelled"), which AWS does not document precisely.
  * - Update: added resources are created and changed ones updated in the new template's
@@ -82,6 +84,22 @@ export interface EngineOptions {
   readonly templateAt?: (url: string) => unknown;
 }
 
+/**
+ * What create-stack does when the create fails: roll back (the default), delete the stack, or
+ * leave it CREATE_FAILED (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html,
+ * OnFailure; `sam deploy --on-failure`, change sets' OnStackFailure).
+ */
+export type OnFailure = 'ROLLBACK' | 'DELETE' | 'DO_NOTHING';
+
+/** What create-stack is given. */
+export interface CreateStackInput {
+  readonly stackName: string;
+  readonly template: Template;
+  readonly parameters?: Record<string, string>;
+  /** @default 'ROLLBACK' */
+  readonly onFailure?: OnFailure;
+}
+
 /** What a stack operation came to. */
 export interface OperationResult {
   readonly stackId: string;
@@ -134,8 +152,8 @@ export class CloudFormationEngine extends EventEmitter implements StackHost {
     return children.flatMap((c) => [c, ...this.nestedStacksOf(c)]);
   }
 
-  /** create-stack: resolves when the stack is CREATE_COMPLETE or rolled back. */
-  public async createStack(input: { stackName: string; template: Template; parameters?: Record<string, string> }): Promise<OperationResult> {
+  /** create-stack: resolves when the stack is CREATE_COMPLETE, or rolled back, deleted or CREATE_FAILED as `onFailure` says (default ROLLBACK). */
+  public async createStack(input: CreateStackInput): Promise<OperationResult> {
     validateTemplate(input.template);
     if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(input.stackName)) {
       throw new CloudFormationError('ValidationError', `1 validation error detected: Value '${input.stackName}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`);
@@ -147,7 +165,7 @@ export class CloudFormationEngine extends EventEmitter implements StackHost {
     DependencyGraph.of(input.template);
     const stack = this.newStack(input.stackName, input.template, parameters);
     const firstEvent = this.log.length;
-    await this.runCreate(stack, 'User Initiated');
+    await this.runCreate(stack, 'User Initiated', input.onFailure);
     return this.result(stack, firstEvent);
   }
 
@@ -239,7 +257,7 @@ export class CloudFormationEngine extends EventEmitter implements StackHost {
   }
 
   /** @internal */
-  public async runCreate(stack: LiveStack, reason?: string): Promise<string | undefined> {
+  public async runCreate(stack: LiveStack, reason?: string, onFailure: OnFailure = 'ROLLBACK'): Promise<string | undefined> {
     this.setStackStatus(stack, 'CREATE_IN_PROGRESS', reason);
     const graph = DependencyGraph.of(stack.template);
     const ids = this.includedIds(stack, stack.template, stack.parameters);
@@ -254,6 +272,26 @@ export class CloudFormationEngine extends EventEmitter implements StackHost {
       } catch (err) {
         failure = `${reasonOf(err)}. `;
       }
+    }
+    if (onFailure === 'DO_NOTHING') {
+      this.setStackStatus(stack, 'CREATE_FAILED', failure.trim());
+      return failure;
+    }
+    if (onFailure === 'DELETE') {
+      // The stack is deleted, not rolled back: its resources get their Deletes while the stack is
+      // DELETE_IN_PROGRESS, as in delete-stack (the status reason's wording is the local engine's,
+      // after the rollback's). DeletionPolicy as on the rollback of a create.
+      this.setStackStatus(stack, 'DELETE_IN_PROGRESS', `${failure}Delete requested by user.`);
+      const removals = [...stack.resources.values()].map((r) => this.resources.removalOf(r, retainedOnDelete(stack.template, r.logicalId, true)));
+      const deleteFailed = await this.resources.remove(stack, removals, graph);
+      this.pruneDeleted(stack);
+      if (deleteFailed.length > 0) {
+        this.setStackStatus(stack, 'DELETE_FAILED', `The following resource(s) failed to delete: [${deleteFailed.join(', ')}]. `);
+      } else {
+        stack.deletedAt = new Date();
+        this.setStackStatus(stack, 'DELETE_COMPLETE');
+      }
+      return failure;
     }
     this.setStackStatus(stack, 'ROLLBACK_IN_PROGRESS', `${failure}Rollback requested by user.`);
     const removals = [...stack.resources.values()].map((r) => this.resources.removalOf(r, retainedOnDelete(stack.template, r.logicalId, true)));

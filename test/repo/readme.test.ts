@@ -8,8 +8,8 @@ import { decide, TeardownEvent } from '../../lambda/teardown/event-decision';
 import { ErrorAnswer } from '../../lambda/teardown/model-api';
 import { readModelVersion, readProperties } from '../../lambda/teardown/properties';
 import { claimNotRecordedReason, claimsUnreadableReason, cleanupRetryReason, failureReason, stackUnreadableReason, timeoutReason } from '../../lambda/teardown/teardown-reasons';
-import { DELETING_STACK, deps, FakeStack, STACK_ID } from '../handler/decision-deps';
 import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
+import { DELETING_STACK, deps, FakeStack, STACK_ID } from '../handler/decision-deps';
 
 /**
  * README.md says only what is true: its examples compile, its tables match the code. The

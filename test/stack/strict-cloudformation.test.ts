@@ -85,3 +85,64 @@ test('a model still training when its construct is removed: the cleanup Delete f
   expect(aws.sim.status(arn)).toBe('TRAINING_IN_PROGRESS');
   expect(Object.keys(aws.sim.tags(arn) ?? {})).toEqual([]);
 });
+
+describe('a first deploy that fails on another resource, with OnFailure', () => {
+  /** A stack whose Guard (created after the model's resource) fails to create. */
+  const failingStack = (name: string, arn: string) => {
+    let modelId = '';
+    const stack = stackOf(aws, name, (s) => {
+      const model = new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn });
+      modelId = modelResourceId(model);
+      const guard = new CfnResource(s, 'Guard', { type: 'AWS::EC2::SecurityGroup', properties: { GroupDescription: 'guard' } });
+      guard.addDependency(model.node.findChild('Resource').node.defaultChild as CfnResource);
+      aws.engine.faults.fail(`${name}/Guard`, 'create', { reason: 'Resource handler returned message: "The security group is invalid"' });
+    });
+    return { synthesized: aws.synthesize(stack), modelId: () => modelId };
+  };
+
+  test('DELETE: the stack is deleted, not rolled back; the Delete arrives while it is DELETE_IN_PROGRESS and leaves the adopted RUNNING model as it was', async () => {
+    const arn = modelArn('on-failure-delete');
+    addRunningModel(aws, arn);
+    const { synthesized, modelId } = failingStack('OnFailureDelete', arn);
+
+    const deploy = await aws.deploy(synthesized, { onFailure: 'DELETE' });
+
+    expect(deploy.status).toBe('DELETE_COMPLETE');
+    expect(statusesOf(deploy, 'OnFailureDelete')).toEqual(['CREATE_IN_PROGRESS', 'DELETE_IN_PROGRESS', 'DELETE_COMPLETE']);
+    expect(statusesOf(deploy, modelId())).toEqual(['CREATE_IN_PROGRESS', 'CREATE_COMPLETE', 'DELETE_IN_PROGRESS', 'DELETE_COMPLETE']);
+    const deleted = deploy.customResourceRequests.find((r) => r.event.RequestType === 'Delete');
+    expect(deleted?.response).toMatchObject({ Status: 'SUCCESS', Reason: expect.stringMatching(/was left as it is: the stack is being deleted because its create failed \(OnFailure DELETE\)/) });
+    expect(aws.sim.status(arn)).toBe('RUNNING');
+    expect(teardownCalls(deploy, arn)).toEqual([]);
+    // The claim is released: the model is as it was before the deploy.
+    expect(Object.keys(aws.sim.tags(arn) ?? {})).toEqual([]);
+    expect(aws.api.calls.filter((c) => c.action === 'DescribeStackEvents' && c.error === undefined).length).toBeGreaterThan(0);
+  });
+
+  test('DO_NOTHING: the stack stays CREATE_FAILED with the model adopted; deleting it later leaves the model too', async () => {
+    const arn = modelArn('on-failure-nothing');
+    addRunningModel(aws, arn);
+    const { synthesized, modelId } = failingStack('OnFailureNothing', arn);
+
+    const deploy = await aws.deploy(synthesized, { onFailure: 'DO_NOTHING' });
+    expect(deploy.status).toBe('CREATE_FAILED');
+    expect(aws.stack('OnFailureNothing')!.resources.get(modelId())?.physicalId).toBe(arn);
+
+    const destroy = await aws.destroy('OnFailureNothing');
+    expect(destroy.status).toBe('DELETE_COMPLETE');
+    expect(aws.sim.status(arn)).toBe('RUNNING');
+    expect(teardownCalls(destroy, arn)).toEqual([]);
+  });
+
+  test('a stack whose create completed is still torn down by its destroy (the events tell them apart)', async () => {
+    const arn = modelArn('on-failure-completed');
+    addRunningModel(aws, arn);
+    const stack = stackOf(aws, 'CreateCompleted', (s) => new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn }));
+    expect((await aws.deploy(aws.synthesize(stack), { onFailure: 'DELETE' })).status).toBe('CREATE_COMPLETE');
+
+    const destroy = await aws.destroy('CreateCompleted');
+
+    expect(destroy.status).toBe('DELETE_COMPLETE');
+    expect(aws.sim.status(arn)).toBeUndefined();
+  });
+});
