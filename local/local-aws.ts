@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { CloudFormationEngine, OperationResult } from './cloudformation/engine';
+import { CloudFormationEngine, OnFailure, OperationResult } from './cloudformation/engine';
 import { CustomResourceProvider, CustomResourceRequest } from './cloudformation/providers/custom-resource-provider';
 import { ManagedPolicyProvider, PolicyProvider, RoleProvider } from './cloudformation/providers/iam-providers';
 import { LambdaFunctionProvider } from './cloudformation/providers/lambda-function-provider';
@@ -61,6 +61,14 @@ export interface StackOperationReport extends OperationResult {
   readonly functionRuns: InvocationResult[];
   /** The custom-resource requests sent during the operation for resources of the stack or its nested stacks, with their responses. */
   readonly customResourceRequests: CustomResourceRequest[];
+}
+
+/** How {@link LocalAws.deploy} deploys. */
+export interface DeployOptions {
+  /** Values of the template's parameters. @default - their defaults */
+  readonly parameters?: Record<string, string>;
+  /** create-stack's OnFailure, for a create only. @default 'ROLLBACK' */
+  readonly onFailure?: OnFailure;
 }
 
 export class LocalAws {
@@ -166,10 +174,11 @@ export class LocalAws {
   /**
    * `cdk deploy`: creates the stack, or updates it if it exists. A stack left ROLLBACK_COMPLETE by
    * a failed create can only be deleted, so it is deleted first, as the CDK CLI does (the report's
-   * events then hold the delete's too).
+   * events then hold the delete's too). `onFailure` is create-stack's OnFailure (`sam deploy
+   * --on-failure`), for a create only.
    */
-  public deploy(stack: SynthesizedStack, options: { parameters?: Record<string, string> } = {}): Promise<StackOperationReport> {
-    const input = { stackName: stack.stackName, template: stack.template, parameters: options.parameters };
+  public deploy(stack: SynthesizedStack, options: DeployOptions = {}): Promise<StackOperationReport> {
+    const input = { stackName: stack.stackName, template: stack.template, parameters: options.parameters, onFailure: options.onFailure };
     return this.observe(async () => {
       const existing = this.engine.stack(stack.stackName);
       if (existing?.status === 'ROLLBACK_COMPLETE') {

@@ -41,7 +41,7 @@ export class TeardownProvider extends Construct {
   public readonly function: lambda.Function;
   /**
    * Lets the function write to its own log group, hand a long wait on to a fresh run of itself,
-   * and read its own stack (and its root stack, when nested). A managed policy, so that the
+   * read its own stack (and its root stack, when nested), and read the top-level stack's events. A managed policy, so that the
    * role's inline-policy limit is left whole to the models' policies.
    */
   public readonly handlerPolicy: iam.ManagedPolicy;
@@ -111,6 +111,11 @@ export class TeardownProvider extends Construct {
           actions: ['cloudformation:DescribeStacks'],
           resources: [root.stackId],
         })]),
+        // The top-level stack's events tell a delete after a failed create (OnFailure DELETE).
+        new iam.PolicyStatement({
+          actions: ['cloudformation:DescribeStackEvents'],
+          resources: [root.stackId],
+        }),
       ],
     });
   }

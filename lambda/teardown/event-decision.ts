@@ -1,14 +1,15 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ResponseStatus } from './cfn-response';
+import { CLEANUP_DELETE_ATTEMPTS, CleanupFailure, cleanupFailureKey, cleanupFailureValue, readCleanupFailure } from './cleanup-retries';
 import { readHandoff } from './handoff';
 import { ModelApi } from './model-api';
 import { checkOwnership, recordClaim } from './ownership';
 import { ModelProperties, ModelVersion, readModelVersion, readProperties } from './properties';
-import { RetryDeps } from './retrying';
+import { retrying, RetryDeps } from './retrying';
 import { StackApi } from './stack-api';
 import { TeardownPhase } from './stack-intent';
 import { TeardownOutcome, TeardownProgress, TeardownRequest } from './teardown';
-import { claimNotRecordedReason, humanDuration, modelAdvice, stackAdvice } from './teardown-reasons';
+import { claimNotRecordedReason, cleanupRetryReason, humanDuration, modelAdvice, stackAdvice } from './teardown-reasons';
 
 /**
  * What a CloudFormation event means for the model: Create and Update adopt a model ARN, recording
@@ -88,8 +89,8 @@ export async function decide(event: TeardownEvent, deps: DecisionDeps): Promise<
     }
   }
   if (properties.recordsClaim) {
-    const models = deps.models(model.region);
-    const claimed = await recordClaim(model, event.StackId, event.LogicalResourceId, { ...deps, models }, deps.runDeadline);
+    const modelDeps = { ...deps, models: deps.models(model.region) };
+    const claimed = await recordClaim(model, event.StackId, event.LogicalResourceId, modelDeps, deps.runDeadline);
     const answer = 'outOfTime' in claimed ? claimed.outOfTime : claimed.answered;
     if ('error' in answer) {
       // The model of an unchanged ARN may have been deleted by hand: nothing left to claim, nothing to refuse.
@@ -158,6 +159,21 @@ async function decideDelete(event: TeardownEvent & { RequestType: 'Delete' }, de
     case 'outOfRunTime':
       return handOn(handoff?.progress);
   }
+  const markKey = cleanupFailureKey(event.StackId, event.LogicalResourceId);
+  const mark = (failure: CleanupFailure) => markCleanupFailure(model, markKey, failure, deps);
+  const earlier = ownership.phase === 'UPDATE_CLEANUP' ? readCleanupFailure(ownership.tags, markKey, deps.now()) : undefined;
+  if (earlier) {
+    // A later attempt of a cleanup Delete that failed: answer at once, touching nothing, counted once.
+    const attempt = earlier.attempt + 1;
+    await (attempt >= CLEANUP_DELETE_ATTEMPTS ? unmarkCleanupFailure(model, markKey, deps) : mark({ ...earlier, attempt }));
+    return respond('FAILED', arn, `${cleanupRetryReason(model, deps.now() - earlier.failedAt, attempt)} ${advice(earlier.state, ownership.phase)}`);
+  }
+  const failedTeardown = async (reason: string, lastState: string): Promise<Response> => {
+    if (ownership.phase === 'UPDATE_CLEANUP' && properties.recordsClaim) {
+      await mark({ failedAt: deps.now(), attempt: 1, state: lastState });
+    }
+    return respond('FAILED', arn, `${reason} ${advice(lastState, ownership.phase)}`, 'FAILED_TEARDOWN');
+  };
 
   const outcome = await deps.tearDown({
     model,
@@ -172,14 +188,34 @@ async function decideDelete(event: TeardownEvent & { RequestType: 'Delete' }, de
       return respond('SUCCESS', arn, `Model ${model.name}: ${outcome.summary} (after ${humanDuration(deps.now() - waitStartedAt)}).`,
         outcome.tornDown ? 'TORN_DOWN' : undefined);
     case 'FAILED':
-      return respond('FAILED', arn, `${outcome.reason} ${advice(outcome.lastState, ownership.phase)}`, 'FAILED_TEARDOWN');
+      return failedTeardown(outcome.reason, outcome.lastState);
     case 'CONTINUE':
       if (outcome.calls === 0) {
-        return respond('FAILED', arn,
-          `The teardown function had no time left to call Rekognition for model ${model.name}: its timeout was lowered below what one call needs. ${advice(outcome.lastState, ownership.phase)}`,
-          'FAILED_TEARDOWN');
+        return failedTeardown(
+          `The teardown function had no time left to call Rekognition for model ${model.name}: its timeout was lowered below what one call needs.`,
+          outcome.lastState);
       }
       return handOn(outcome.progress);
+  }
+}
+
+/** Marks the model with a failed cleanup teardown; a mark that cannot be written is logged, and the next attempt waits again. */
+async function markCleanupFailure(model: ModelVersion, key: string, failure: CleanupFailure, deps: DecisionDeps): Promise<void> {
+  const tagged = await retrying('TagResource', () => deps.models(model.region).tagResource(model.arn, { [key]: cleanupFailureValue(failure) }),
+    deps, deps.runDeadline, deps.models(model.region).maxCallMs);
+  const answer = 'outOfTime' in tagged ? tagged.outOfTime : tagged.answered;
+  if ('error' in answer) {
+    deps.log({ message: 'cleanup failure not marked', model: model.arn, error: answer.error });
+  }
+}
+
+/** Removes the mark after the last attempt CloudFormation makes. */
+async function unmarkCleanupFailure(model: ModelVersion, key: string, deps: DecisionDeps): Promise<void> {
+  const untagged = await retrying('UntagResource', () => deps.models(model.region).untagResource(model.arn, [key]),
+    deps, deps.runDeadline, deps.models(model.region).maxCallMs);
+  const answer = 'outOfTime' in untagged ? untagged.outOfTime : untagged.answered;
+  if ('error' in answer) {
+    deps.log({ message: 'cleanup failure mark not removed', model: model.arn, error: answer.error });
   }
 }
 

@@ -2,8 +2,8 @@ import { claimKey, claimValue, otherClaims } from './claims';
 import { ErrorAnswer, ModelApi } from './model-api';
 import { ModelVersion } from './properties';
 import { Retried, RetryDeps, retrying } from './retrying';
-import { StackApi, StackDescription, StackResource } from './stack-api';
-import { stackIntent, TeardownPhase } from './stack-intent';
+import { StackApi, StackDescription, StackEventSummary, StackResource } from './stack-api';
+import { beforeDelete, StackIntent, stackIntent, TeardownPhase } from './stack-intent';
 import { claimsUnreadableReason, stackUnreadableReason } from './teardown-reasons';
 
 /**
@@ -15,7 +15,8 @@ import { claimsUnreadableReason, stackUnreadableReason } from './teardown-reason
 
 /** What the check found. */
 export type Ownership =
-  | { readonly kind: 'tearDown'; readonly phase: TeardownPhase }
+  /** `tags`: the model's tags as last read (when the resource records claims and the model exists). */
+  | { readonly kind: 'tearDown'; readonly phase: TeardownPhase; readonly tags?: Readonly<Record<string, string>> }
   /** The model stays as it is (rollback, forged Delete, another claim). */
   | { readonly kind: 'leave'; readonly reason: string }
   /** A read failed for good (denied, or throttled until the wait ran out): nothing was changed but the resource's own claim. */
@@ -72,7 +73,19 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
   }
 
   const stackResources = (resources as { answered: { resources: StackResource[] } }).answered.resources;
-  const intent = stackIntent({ status: stack.status, resources: stackResources, rootStatus }, model.arn);
+  let intent: StackIntent = stackIntent({ status: stack.status, resources: stackResources, rootStatus }, model.arn);
+  if (intent.kind === 'tearDown' && intent.phase === 'STACK_DELETE') {
+    // A create-stack with OnFailure DELETE deletes the stack instead of rolling it back: the
+    // top-level stack's events tell whether it ever completed its create.
+    const top = stack.rootId ?? stack.stackId;
+    const before = await readBeforeDelete(top, deps, deadline);
+    if ('outOfTime' in before) return unanswered('stack', before);
+    if ('error' in before.answered) return { kind: 'failed', reason: stackUnreadableReason(model, before.answered, false) };
+    if (before.answered.before === 'createFailed') {
+      const whose = top === stack.stackId ? 'the stack' : 'its root stack';
+      intent = { kind: 'rollBack', reason: `${whose} is being deleted because its create failed (OnFailure DELETE), and a failed create leaves the model as it was` };
+    }
+  }
   if (intent.kind === 'notOurs') {
     // Not the stack's own operation: even its claim stays, since the resource lives on.
     return { kind: 'leave', reason: intent.reason };
@@ -104,12 +117,38 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
   if (others.length > 0) {
     return { kind: 'leave', reason: `${others.length === 1 ? 'another resource claims it' : `${others.length} other resources claim it`} (${others.slice(0, 3).join('; ')}); this resource's claim was released, and the last claimant to leave tears it down` };
   }
-  return intent;
+  return { ...intent, tags: listed.answered.tags };
 }
 
 /** A model that no longer exists: the teardown finds it gone and says so. */
 function gone(answer: object): boolean {
   return 'error' in answer && (answer as ErrorAnswer).error === 'ResourceNotFoundException';
+}
+
+/**
+ * The most event pages read to find the operation before the delete (100 events a page): a stack
+ * holds at most 500 resources, so a failed create and its delete make at most about 2,000 events.
+ */
+const MAX_EVENT_PAGES = 25;
+
+/** What the top-level stack's events say came before its delete, reading pages (each retried) until they tell. */
+async function readBeforeDelete(stackId: string, deps: OwnershipDeps, deadline: number): Promise<Retried<{ before?: 'createFailed' | 'completed' }>> {
+  const events: StackEventSummary[] = [];
+  let nextToken: string | undefined;
+  for (let pages = 0; pages < MAX_EVENT_PAGES; pages++) {
+    const page = await retrying('DescribeStackEvents', () => deps.stacks.describeStackEvents(stackId, nextToken), deps, deadline, deps.stacks.maxCallMs);
+    if ('outOfTime' in page || 'error' in page.answered) {
+      return page as Retried<{ before?: 'createFailed' | 'completed' }>;
+    }
+    events.push(...page.answered.events);
+    const before = beforeDelete(events, stackId);
+    nextToken = page.answered.nextToken;
+    if (before !== undefined || !nextToken) {
+      return { answered: { before } };
+    }
+  }
+  // More events than a failed create and its delete can make: the stack lived on after its create.
+  return { answered: { before: 'completed' } };
 }
 
 /** Every page of the stack's resources, each page retried. */

@@ -2,7 +2,8 @@ import { errorAnswer, ErrorAnswer } from './model-api';
 
 /**
  * The CloudFormation reads the teardown's role may make: its own stack's status and resources,
- * and the status of its root stack when it is nested, as plain answers (errors as values, like
+ * the status of its root stack when it is nested, and the events of the top-level stack (its own,
+ * or its root), as plain answers (errors as values, like
  * the model API).
  */
 
@@ -23,6 +24,14 @@ export interface StackResource {
   readonly resourceStatus: string;
 }
 
+/** One event of the stack, as DescribeStackEvents lists it (newest first). */
+export interface StackEventSummary {
+  readonly logicalResourceId: string;
+  readonly physicalResourceId?: string;
+  readonly resourceType: string;
+  readonly resourceStatus: string;
+}
+
 /** What DescribeStacks answered. */
 export type DescribeAnswer = StackDescription | ErrorAnswer;
 /** What ListStackResources answered (every page). */
@@ -35,6 +44,8 @@ export interface StackApi {
   describeStack(stackId: string): Promise<DescribeAnswer>;
   /** One page of the stack's resources, and the token of the next page if there is one. */
   listStackResources(stackId: string, nextToken?: string): Promise<{ resources: StackResource[]; nextToken?: string } | ErrorAnswer>;
+  /** One page of the stack's events, newest first, and the token of the next page if there is one. */
+  describeStackEvents(stackId: string, nextToken?: string): Promise<{ events: StackEventSummary[]; nextToken?: string } | ErrorAnswer>;
 }
 
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -55,7 +66,7 @@ export function cloudFormationStackApi(region: string): Promise<StackApi> {
 
 async function newStackApi(region: string): Promise<StackApi> {
   // Loaded only for a Delete: Create and Update never read the stack, and it adds to every cold start.
-  const { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } = await import('@aws-sdk/client-cloudformation');
+  const { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand, ListStackResourcesCommand } = await import('@aws-sdk/client-cloudformation');
   const client = new CloudFormationClient({
     region,
     maxAttempts: SDK_MAX_ATTEMPTS,
@@ -84,6 +95,20 @@ async function newStackApi(region: string): Promise<StackApi> {
           resourceStatus: summary.ResourceStatus ?? '',
         }));
         return { resources, nextToken: page.NextToken };
+      } catch (err) {
+        return errorAnswer(err);
+      }
+    },
+    describeStackEvents: async (stackId, nextToken) => {
+      try {
+        const page = await client.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken }));
+        const events = (page.StackEvents ?? []).map((event) => ({
+          logicalResourceId: event.LogicalResourceId ?? '',
+          physicalResourceId: event.PhysicalResourceId,
+          resourceType: event.ResourceType ?? '',
+          resourceStatus: event.ResourceStatus ?? '',
+        }));
+        return { events, nextToken: page.NextToken };
       } catch (err) {
         return errorAnswer(err);
       }

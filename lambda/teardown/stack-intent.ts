@@ -1,5 +1,5 @@
 import { MODEL_RESOURCE_TYPE } from './properties';
-import { StackResource } from './stack-api';
+import { StackEventSummary, StackResource } from './stack-api';
 
 /**
  * Whether the stack means to end a model now, read from the stack itself rather than trusted from
@@ -68,6 +68,27 @@ export function stackIntent(stack: StackState, modelArn: string): StackIntent {
     return { kind: 'claimedInStack', reason: `resource ${claimant.logicalResourceId} of the stack still claims it (${claimant.resourceStatus})` };
   }
   return { kind: 'tearDown', phase: rootPhase };
+}
+
+/** A stack's own status changes among its events: LogicalResourceId is its name, its type a stack's. */
+const STACK_TYPE = 'AWS::CloudFormation::Stack';
+/** Statuses of a stack delete, which the search for what came before it passes over. */
+const DELETING = new Set(['DELETE_IN_PROGRESS', 'DELETE_FAILED']);
+/** Statuses of a create that never completed. */
+const CREATE_NOT_COMPLETED = new Set(['CREATE_IN_PROGRESS', 'CREATE_FAILED']);
+
+/**
+ * What the stack's events (newest first, as many pages as read so far) say of the operation
+ * before the delete now under way: `createFailed` when the stack never completed its create (a
+ * create-stack with OnFailure DELETE, or one left CREATE_FAILED by DO_NOTHING, then deleted),
+ * `completed` when it did, undefined when these events do not reach that far.
+ */
+export function beforeDelete(events: readonly StackEventSummary[], stackId: string): 'createFailed' | 'completed' | undefined {
+  const own = events.filter((e) => e.resourceType === STACK_TYPE && e.physicalResourceId === stackId && !DELETING.has(e.resourceStatus));
+  if (own.length === 0) {
+    return undefined;
+  }
+  return CREATE_NOT_COMPLETED.has(own[0].resourceStatus) ? 'createFailed' : 'completed';
 }
 
 function claims(resource: StackResource, modelArn: string): boolean {

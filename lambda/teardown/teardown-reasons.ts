@@ -92,7 +92,7 @@ export function stackUnreadableReason(model: ModelVersion, answer: { error: stri
     return `CloudFormation throttled every read of the stack until the wait (maxWait) ran out (${said}), so it could not be confirmed that the stack means to end model ${model.name}.`;
   }
   const denied = /AccessDenied/.test(answer.error);
-  return `Could not read the stack to confirm that it means to end model ${model.name} (${said})${denied ? '; allow cloudformation:DescribeStacks and cloudformation:ListStackResources on the stack (and DescribeStacks on its root stack) for the teardown role (check SCPs)' : ''}.`;
+  return `Could not read the stack to confirm that it means to end model ${model.name} (${said})${denied ? '; allow cloudformation:DescribeStacks, cloudformation:ListStackResources and cloudformation:DescribeStackEvents on the stack (and DescribeStacks and DescribeStackEvents on its root stack) for the teardown role (check SCPs)' : ''}.`;
 }
 
 /** Why the model's claims could not be read or released; `throttled` when retries ran out on throttling. */
@@ -116,4 +116,9 @@ export function claimNotRecordedReason(model: ModelVersion, answer: { error: str
   }
   const denied = /AccessDenied/.test(answer.error);
   return `Could not record this stack's claim on model ${model.name} (${said})${denied ? '; allow rekognition:TagResource on the model for the teardown role (check SCPs and permission boundaries)' : ''}. No model was touched.`;
+}
+
+/** A later attempt of a cleanup Delete whose teardown failed: answered at once (`cleanup-retries.ts`). */
+export function cleanupRetryReason(model: ModelVersion, sinceFailureMs: number, attempt: number): string {
+  return `An earlier attempt of this cleanup Delete could not tear down model ${model.name} ${humanDuration(sinceFailureMs)} ago; this attempt (${attempt} of the 3 CloudFormation makes before it drops the resource) answers at once rather than wait again.`;
 }

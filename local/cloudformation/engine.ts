@@ -11,6 +11,7 @@ import { StackHost } from './stack-host';
 import { parameterValues } from './stack-parameters';
 import { LiveStack, ResourceStatus, StackEvent, StackResource, StackStatus } from './stack-state';
 import { StackUpdate } from './stack-update';
+import { CloudFormationStrictness, strictCloudFormation } from './strictness';
 import { Template, validateTemplate } from './template';
 
 /**
@@ -23,14 +24,18 @@ import { Template, validateTemplate } from './template';
  *   (Ref, Fn::GetAtt, Fn::Sub, DependsOn), and deleted in the reverse order:
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html
  * - A failed create rolls back: ROLLBACK_IN_PROGRESS deletes what was created, then
- *   ROLLBACK_COMPLETE (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-failure-options.html).
+ *   ROLLBACK_COMPLETE (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-failure-options.html);
+ *   with OnFailure DELETE the stack is deleted instead (DELETE_IN_PROGRESS, then DELETE_COMPLETE),
+ *   with DO_NOTHING it stays CREATE_FAILED (API_CreateStack.html, OnFailure).
  *   Resources already in progress when another fails are awaited here; CloudFormation may
  *   cancel them ("Resource creation cancelled"), which AWS does not document precisely.
  * - Update: added resources are created and changed ones updated in the new template's
  *   dependency order; a new physical id is a replacement whose old resource is deleted in
  *   UPDATE_COMPLETE_CLEANUP_IN_PROGRESS, with removed resources, in the reverse dependency order
- *   of the old template; cleanup failures leave the stack UPDATE_COMPLETE
- *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html,
+ *   of the old template; a failed cleanup Delete is tried three times, then the resource is
+ *   dropped and the stack ends UPDATE_COMPLETE, "Update successful. One or more resources could
+ *   not be deleted." (see `stack-update.ts`;
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html,
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html status codes).
  *   A failure before cleanup rolls back: UPDATE_ROLLBACK_IN_PROGRESS updates changed resources
  *   back (custom resources get an Update with the old properties,
@@ -38,7 +43,9 @@ import { Template, validateTemplate } from './template';
  *   replaced native resources return to the old one), then
  *   UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS deletes what the failed update created.
  *   Whether rollback-cleanup failures are ignored like cleanup failures AWS does not document;
- *   they are here.
+ *   they are here, after the same three attempts. A custom resource's FAILED Update adopts the
+ *   PhysicalResourceId it returned (aws/aws-cdk#13527, #30012; see `resource-actions.ts`).
+ * - Where the engine is as strict as CloudFormation is switchable per test: `strictness`.
  * - Delete: a resource whose delete fails ends DELETE_FAILED and the resources it depends on are
  *   deleted anyway (https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/852);
  *   a second delete retries what failed, and RetainResources (only for a DELETE_FAILED stack)
@@ -77,6 +84,22 @@ export interface EngineOptions {
   readonly templateAt?: (url: string) => unknown;
 }
 
+/**
+ * What create-stack does when the create fails: roll back (the default), delete the stack, or
+ * leave it CREATE_FAILED (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html,
+ * OnFailure; `sam deploy --on-failure`, change sets' OnStackFailure).
+ */
+export type OnFailure = 'ROLLBACK' | 'DELETE' | 'DO_NOTHING';
+
+/** What create-stack is given. */
+export interface CreateStackInput {
+  readonly stackName: string;
+  readonly template: Template;
+  readonly parameters?: Record<string, string>;
+  /** @default 'ROLLBACK' */
+  readonly onFailure?: OnFailure;
+}
+
 /** What a stack operation came to. */
 export interface OperationResult {
   readonly stackId: string;
@@ -93,6 +116,8 @@ const DEFAULT_SSM = { '/cdk-bootstrap/hnb659fds/version': '30' };
 export class CloudFormationEngine extends EventEmitter implements StackHost {
   /** Injected failures, by logical id, `stackName/logicalId`, or logical-id path from the root (see `ResourceFaults`). */
   public readonly faults = new ResourceFaults();
+  /** Where the engine is as strict as CloudFormation; a test may switch one behaviour to its kinder form (and say why). */
+  public readonly strictness: CloudFormationStrictness = strictCloudFormation();
   /** @internal */
   public readonly resources: ResourceActions = new ResourceActions(this);
   /** @internal */
@@ -127,8 +152,8 @@ export class CloudFormationEngine extends EventEmitter implements StackHost {
     return children.flatMap((c) => [c, ...this.nestedStacksOf(c)]);
   }
 
-  /** create-stack: resolves when the stack is CREATE_COMPLETE or rolled back. */
-  public async createStack(input: { stackName: string; template: Template; parameters?: Record<string, string> }): Promise<OperationResult> {
+  /** create-stack: resolves when the stack is CREATE_COMPLETE, or rolled back, deleted or CREATE_FAILED as `onFailure` says (default ROLLBACK). */
+  public async createStack(input: CreateStackInput): Promise<OperationResult> {
     validateTemplate(input.template);
     if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(input.stackName)) {
       throw new CloudFormationError('ValidationError', `1 validation error detected: Value '${input.stackName}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`);
@@ -140,7 +165,7 @@ export class CloudFormationEngine extends EventEmitter implements StackHost {
     DependencyGraph.of(input.template);
     const stack = this.newStack(input.stackName, input.template, parameters);
     const firstEvent = this.log.length;
-    await this.runCreate(stack, 'User Initiated');
+    await this.runCreate(stack, 'User Initiated', input.onFailure);
     return this.result(stack, firstEvent);
   }
 
@@ -232,7 +257,7 @@ export class CloudFormationEngine extends EventEmitter implements StackHost {
   }
 
   /** @internal */
-  public async runCreate(stack: LiveStack, reason?: string): Promise<string | undefined> {
+  public async runCreate(stack: LiveStack, reason?: string, onFailure: OnFailure = 'ROLLBACK'): Promise<string | undefined> {
     this.setStackStatus(stack, 'CREATE_IN_PROGRESS', reason);
     const graph = DependencyGraph.of(stack.template);
     const ids = this.includedIds(stack, stack.template, stack.parameters);
@@ -247,6 +272,26 @@ export class CloudFormationEngine extends EventEmitter implements StackHost {
       } catch (err) {
         failure = `${reasonOf(err)}. `;
       }
+    }
+    if (onFailure === 'DO_NOTHING') {
+      this.setStackStatus(stack, 'CREATE_FAILED', failure.trim());
+      return failure;
+    }
+    if (onFailure === 'DELETE') {
+      // The stack is deleted, not rolled back: its resources get their Deletes while the stack is
+      // DELETE_IN_PROGRESS, as in delete-stack (the status reason's wording is the local engine's,
+      // after the rollback's). DeletionPolicy as on the rollback of a create.
+      this.setStackStatus(stack, 'DELETE_IN_PROGRESS', `${failure}Delete requested by user.`);
+      const removals = [...stack.resources.values()].map((r) => this.resources.removalOf(r, retainedOnDelete(stack.template, r.logicalId, true)));
+      const deleteFailed = await this.resources.remove(stack, removals, graph);
+      this.pruneDeleted(stack);
+      if (deleteFailed.length > 0) {
+        this.setStackStatus(stack, 'DELETE_FAILED', `The following resource(s) failed to delete: [${deleteFailed.join(', ')}]. `);
+      } else {
+        stack.deletedAt = new Date();
+        this.setStackStatus(stack, 'DELETE_COMPLETE');
+      }
+      return failure;
     }
     this.setStackStatus(stack, 'ROLLBACK_IN_PROGRESS', `${failure}Rollback requested by user.`);
     const removals = [...stack.resources.values()].map((r) => this.resources.removalOf(r, retainedOnDelete(stack.template, r.logicalId, true)));

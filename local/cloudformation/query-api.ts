@@ -11,7 +11,11 @@ import { seededRandom } from '../random';
  * `@aws-sdk/client-cloudformation` and the AWS CLI send it (a form-encoded POST of
  * `Action=...&Version=2010-05-15&...`, XML answers, errors as `<ErrorResponse>`):
  * DescribeStacks (with Outputs, and ParentId and RootId for nested stacks), ListStackResources
- * (100 a page with NextToken, as AWS pages them),
+ * (100 a page with NextToken, as AWS pages them), DescribeStackEvents (newest first, "in reverse
+ * chronological order", with NextToken; the stack's own status changes are events whose
+ * LogicalResourceId is the stack's name and ResourceType AWS::CloudFormation::Stack:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html,
+ * API_StackEvent.html),
  * DescribeStackResource and DescribeStackResources, answering the live statuses
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html and
  * the pages of the other three actions). Each call is authorized, at the moment it is made, for
@@ -212,6 +216,25 @@ export class CloudFormationQueryApi {
           element('ResourceStatus', r.status),
           element('ResourceStatusReason', r.statusReason),
           node('DriftInformation', element('StackResourceDriftStatus', 'NOT_CHECKED')),
+        ].join(''))).join('')) + element('NextToken', next);
+      }
+      case 'DescribeStackEvents': {
+        const stack = this.stackNamed(required(form, 'StackName'));
+        authorize(stack.stackId);
+        const events = [...stack.events].reverse();
+        const start = pageStart(form.get('NextToken'), stack);
+        const page = events.slice(start, start + PAGE_SIZE);
+        const next = start + PAGE_SIZE < events.length ? Buffer.from(JSON.stringify({ s: stack.stackId, o: start + PAGE_SIZE })).toString('base64') : undefined;
+        return node('StackEvents', page.map((e, i) => member([
+          element('StackId', e.stackId),
+          element('EventId', `${e.logicalResourceId}-${events.length - start - i}`),
+          element('StackName', e.stackName),
+          element('LogicalResourceId', e.logicalResourceId),
+          element('PhysicalResourceId', e.physicalResourceId),
+          element('ResourceType', e.resourceType),
+          element('Timestamp', e.timestamp.toISOString()),
+          element('ResourceStatus', e.resourceStatus),
+          element('ResourceStatusReason', e.resourceStatusReason),
         ].join(''))).join('')) + element('NextToken', next);
       }
       case 'DescribeStackResource': {

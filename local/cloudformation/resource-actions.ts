@@ -103,6 +103,14 @@ export class ResourceActions {
     } catch (err) {
       if (err instanceof RequestRefused) {
         change.after = undefined;
+      } else if (err instanceof ResourceFailure && err.physicalId !== undefined && change.after && this.host.strictness.adoptFailedUpdatePhysicalId) {
+        // CloudFormation adopts the PhysicalResourceId returned with FAILED on an Update: the
+        // rollback's Update goes to that id, and, when it answers another, the adopted one is
+        // deleted in the rollback cleanup (aws/aws-cdk#13527: "the physical id of the resource in
+        // CloudFormation gets updated"; aws/aws-cdk#30012: "CFN then tries to call onDelete with
+        // this log stream ID").
+        change.after = { physicalId: err.physicalId, properties: change.after.properties };
+        entry.physicalId = err.physicalId;
       }
       this.host.setResourceStatus(stack, entry, 'UPDATE_FAILED', reasonOf(err));
       return false;
@@ -161,12 +169,22 @@ export class ResourceActions {
 
   /**
    * Deletes `removals`, each once every removal of a resource that depends on it (in `graph`)
-   * has finished, whether or not it succeeded (#852). Returns the logical ids that failed.
+   * has finished, whether or not it succeeded (#852), making up to `attempts` attempts at each.
+   * Returns the logical ids that failed every attempt.
    */
-  public async remove(stack: LiveStack, removals: Removal[], graph: DependencyGraph): Promise<string[]> {
+  public async remove(stack: LiveStack, removals: Removal[], graph: DependencyGraph, attempts = 1): Promise<string[]> {
     const byId = new Map(removals.map((r) => [r.logicalId, r]));
     const { failed } = await runInOrder([...byId.keys()], (id) => graph.dependentsOf(id).filter((d) => byId.has(d)),
-      (id) => this.removeOne(stack, byId.get(id)!), { stopOnFailure: false });
+      async (id) => {
+        // Each attempt is a new Delete (a new request, for a custom resource), shown as its own
+        // DELETE_IN_PROGRESS and DELETE_FAILED.
+        for (let attempt = 1; ; attempt++) {
+          const deleted = await this.removeOne(stack, byId.get(id)!);
+          if (deleted || attempt >= attempts) {
+            return deleted;
+          }
+        }
+      }, { stopOnFailure: false });
     return failed;
   }
 

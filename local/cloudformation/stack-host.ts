@@ -4,6 +4,7 @@ import { ResourceContext, ResourceProvider } from './providers/resource-provider
 import type { ResourceActions } from './resource-actions';
 import { ResourceAction } from './resource-faults';
 import { LiveStack, ResourceStatus, StackResource, StackStatus } from './stack-state';
+import { CloudFormationStrictness } from './strictness';
 import { Template } from './template';
 
 /**
@@ -15,6 +16,8 @@ export interface StackHost {
   readonly nested: NestedStacks;
   /** SSM parameters for `AWS::SSM::Parameter::Value` parameters. */
   readonly ssm: Record<string, string>;
+  /** Where the engine is as strict as CloudFormation (switchable per test). */
+  readonly strictness: CloudFormationStrictness;
   providerFor(type: string): ResourceProvider;
   /** The template a nested stack's TemplateURL names, validated. */
   templateAt(url: string): Template;

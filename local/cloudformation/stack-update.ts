@@ -4,6 +4,9 @@ import type { StackHost } from './stack-host';
 import { LiveStack } from './stack-state';
 import { Template } from './template';
 
+/** The stack's status reason when an update completes with resources it could not delete. */
+export const CLEANUP_FAILED_REASON = 'Update successful. One or more resources could not be deleted.';
+
 /**
  * One update of one stack, in the phases CloudFormation plays it, so that a root stack can drive
  * its nested stacks' updates through the same phases:
@@ -95,7 +98,10 @@ export class StackUpdate {
     return true;
   }
 
-  /** Phase 2 after a successful {@link apply}. Cleanup failures are shown and ignored: the stack ends UPDATE_COMPLETE. */
+  /**
+   * Phase 2 after a successful {@link apply}. A failed Delete is tried again (three attempts in
+   * all), then the resource is dropped: the stack ends UPDATE_COMPLETE.
+   */
   public async cleanup(): Promise<void> {
     const stack = this.stack;
     const actions = this.host.resources;
@@ -103,9 +109,20 @@ export class StackUpdate {
       .map((r) => actions.removalOf(r, retainedOnDelete(this.oldTemplate, r.logicalId, false)));
     const replaced = [...this.changes.values()].filter((c) => c.after && c.after.physicalId !== c.before.physicalId)
       .map((c) => actions.replacedRemoval(stack, c, c.before, this.oldTemplate.Resources[c.logicalId]?.UpdateReplacePolicy === 'Retain'));
-    await Promise.all([actions.remove(stack, [...removed, ...replaced], this.oldGraph), ...[...this.nested.values()].map((n) => n.cleanup())]);
+    const [failed] = await Promise.all([
+      actions.remove(stack, [...removed, ...replaced], this.oldGraph, this.host.strictness.cleanupDeleteAttempts),
+      ...[...this.nested.values()].map((n) => n.cleanup()),
+    ]);
+    // A resource that failed every attempt is dropped from the stack, not deleted, and the update
+    // completes saying so: "CloudFormation attempts to delete the old resource three times. If
+    // CloudFormation can't delete the old resource, it removes the old resource from the stack and
+    // continues updating the stack ... issues an UPDATE_COMPLETE stack event, but includes a
+    // StatusReason that states that one or more resources couldn't be deleted"
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html); the
+    // wording as CloudFormation shows it is quoted in
+    // https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/744.
     for (const r of removed) stack.resources.delete(r.logicalId);
-    this.host.setStackStatus(stack, 'UPDATE_COMPLETE');
+    this.host.setStackStatus(stack, 'UPDATE_COMPLETE', failed.length > 0 ? CLEANUP_FAILED_REASON : undefined);
   }
 
   /**
@@ -134,7 +151,7 @@ export class StackUpdate {
     const created = this.created.filter((id) => stack.resources.has(id))
       .map((id) => actions.removalOf(stack.resources.get(id)!, retainedOnDelete(this.template, id, true)));
     const nested = [...this.nested.values()].map((n) => n.rollbackCleanup());
-    await Promise.all([actions.remove(stack, [...created, ...this.leftovers], this.newGraph), ...nested]);
+    await Promise.all([actions.remove(stack, [...created, ...this.leftovers], this.newGraph, this.host.strictness.cleanupDeleteAttempts), ...nested]);
     for (const id of this.created) stack.resources.delete(id);
     this.host.setStackStatus(stack, this.rolledBack ? 'UPDATE_ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_FAILED');
   }

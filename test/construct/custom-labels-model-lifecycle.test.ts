@@ -115,6 +115,7 @@ describe('least privilege', () => {
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
     const all = statements(template);
     expect(all.flatMap((st) => [st.Action].flat()).sort()).toEqual([
+      'cloudformation:DescribeStackEvents',
       'cloudformation:DescribeStacks',
       'cloudformation:ListStackResources',
       'lambda:InvokeFunction',
@@ -135,6 +136,7 @@ describe('least privilege', () => {
       expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [expect.stringMatching(/Handler/), 'Arn'] } }),
       // Its own stack only: the stack's own ARN.
       expect.objectContaining({ Action: ['cloudformation:DescribeStacks', 'cloudformation:ListStackResources'], Resource: { Ref: 'AWS::StackId' } }),
+      expect.objectContaining({ Action: 'cloudformation:DescribeStackEvents', Resource: { Ref: 'AWS::StackId' } }),
     ]));
   });
 
@@ -345,6 +347,8 @@ describe('one stack, its own models', () => {
     expect(statements(template).filter((st) => String(st.Action).includes('cloudformation'))).toEqual([
       expect.objectContaining({ Action: ['cloudformation:DescribeStacks', 'cloudformation:ListStackResources'], Resource: { Ref: 'AWS::StackId' } }),
       expect.objectContaining({ Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'referencetoTestAWSStackId' } }),
+      // The root's events tell a delete after a failed create of the whole operation.
+      expect.objectContaining({ Action: 'cloudformation:DescribeStackEvents', Resource: { Ref: 'referencetoTestAWSStackId' } }),
     ]);
     expect(Object.keys(Template.fromStack(root).toJSON().Resources).some((id) => id.includes('RekognitionCustomLabelsModelLifecycleProvider'))).toBe(false);
   });

@@ -3,7 +3,7 @@ import { claimKey, claimValue } from '../../lambda/teardown/claims';
 import { DecisionDeps } from '../../lambda/teardown/event-decision';
 import { ErrorAnswer, ModelApi } from '../../lambda/teardown/model-api';
 import { DEFAULT_PACING } from '../../lambda/teardown/schedule';
-import { StackApi, StackResource } from '../../lambda/teardown/stack-api';
+import { StackApi, StackEventSummary, StackResource } from '../../lambda/teardown/stack-api';
 import { TeardownOutcome, TeardownRequest } from '../../lambda/teardown/teardown';
 
 /** The handler's decision with CloudFormation and Rekognition's tag calls in memory, for unit tests. */
@@ -24,6 +24,8 @@ export interface FakeStack {
   readonly status: string;
   readonly resources: StackResource[];
   readonly rootId?: string;
+  /** Its events, newest first. @default - none */
+  readonly events?: StackEventSummary[];
 }
 
 /** A stack being deleted, this model's resource among its resources. */
@@ -54,6 +56,15 @@ export function deps(outcome: TeardownOutcome = { result: 'DONE', summary: 'the 
       calls.push(`ListStackResources ${stackId}`);
       const found = fail('ListStackResources') ?? stacks[stackId];
       return 'error' in found ? found : { resources: found.resources };
+    },
+    describeStackEvents: async (stackId, nextToken) => {
+      calls.push(`DescribeStackEvents ${stackId}${nextToken ? ` ${nextToken}` : ''}`);
+      const found = fail('DescribeStackEvents') ?? stacks[stackId];
+      if ('error' in found) return found;
+      // Two events a page, so that tests see paging.
+      const start = Number(nextToken ?? 0);
+      const events = found.events ?? [];
+      return { events: events.slice(start, start + 2), nextToken: start + 2 < events.length ? String(start + 2) : undefined };
     },
   };
   const modelApi: ModelApi = {
@@ -105,6 +116,6 @@ export function deps(outcome: TeardownOutcome = { result: 'DONE', summary: 'the 
 }
 
 /** Only the CloudFormation reads among the calls. */
-export const stackReads = (calls: string[]) => calls.filter((c) => c.startsWith('DescribeStacks') || c.startsWith('ListStackResources'));
+export const stackReads = (calls: string[]) => calls.filter((c) => /^(DescribeStacks|ListStackResources|DescribeStackEvents) /.test(c));
 export const throttled: ErrorAnswer = { error: 'Throttling', message: 'Rate exceeded', httpStatus: 400 };
 

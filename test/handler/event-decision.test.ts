@@ -1,6 +1,7 @@
 import { DELETING_STACK, deps, FakeStack, modelResource, NEW_ARN, NOW, OTHER_STACK_ID, OWN_KEY, ROOT_ID, STACK_ID, stackReads, throttled } from './decision-deps';
 import { ARN, PROPERTIES, RESPONSE_URL, teardownEvent } from './teardown-events';
-import { claimKey, claimValue } from '../../lambda/teardown/claims';
+import { claimKey, claimValue, otherClaims } from '../../lambda/teardown/claims';
+import { cleanupFailureKey } from '../../lambda/teardown/cleanup-retries';
 import { decide, TeardownEvent, requestSentAt } from '../../lambda/teardown/event-decision';
 import { readModelVersion } from '../../lambda/teardown/properties';
 
@@ -149,7 +150,7 @@ describe('Delete', () => {
     const e = event('Delete', { PhysicalResourceId: ARN });
     const decision = await decide(withProperties(e, { ProjectVersionArn: NEW_ARN, TeardownAction: 'STOP' }), d);
     const sentAt = Date.UTC(2026, 10, 23, 12, 0, 0);
-    expect(stackReads(d.calls)).toEqual([`DescribeStacks ${STACK_ID}`, `ListStackResources ${STACK_ID}`]);
+    expect(stackReads(d.calls)).toEqual([`DescribeStacks ${STACK_ID}`, `ListStackResources ${STACK_ID}`, `DescribeStackEvents ${STACK_ID}`]);
     expect(d.requests).toEqual([{ model: readModelVersion(ARN), action: 'STOP', waitStartedAt: sentAt, waitDeadline: sentAt + 600_000, runDeadline: NOW + 60_000 }]);
     expect(decision).toEqual({ kind: 'respond', status: 'SUCCESS', physicalResourceId: ARN, reason: 'Model birds/v1: the model is deleted (after 30s).', counts: 'TORN_DOWN' });
   });
@@ -216,7 +217,7 @@ describe('Delete', () => {
     const d = deps(undefined, { error: 'AccessDenied', message: 'User is not authorized to perform: cloudformation:DescribeStacks', httpStatus: 403 });
     const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: ARN });
-    expect((decision as { reason: string }).reason).toMatch(/^Could not read the stack to confirm that it means to end model birds\/v1 \(AccessDenied: User is not authorized .*\); allow cloudformation:DescribeStacks and cloudformation:ListStackResources on the stack \(and DescribeStacks on its root stack\) for the teardown role \(check SCPs\)\. The model was left as it is: stop it with .* If the stack is being deleted, finish with `aws cloudformation delete-stack --stack-name Birds --retain-resources Model`\.$/);
+    expect((decision as { reason: string }).reason).toMatch(/^Could not read the stack to confirm that it means to end model birds\/v1 \(AccessDenied: User is not authorized .*\); allow cloudformation:DescribeStacks, cloudformation:ListStackResources and cloudformation:DescribeStackEvents on the stack \(and DescribeStacks and DescribeStackEvents on its root stack\) for the teardown role \(check SCPs\)\. The model was left as it is: stop it with .* If the stack is being deleted, finish with `aws cloudformation delete-stack --stack-name Birds --retain-resources Model`\.$/);
     expect(d.requests).toHaveLength(0);
     // Denied is final: no retry, and the claim stays.
     expect(stackReads(d.calls)).toHaveLength(2);
@@ -326,6 +327,154 @@ describe('Delete: claims on the model', () => {
     expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
     expect((decision as { reason: string }).reason).toMatch(/^Could not read or release the ownership claims on model birds\/v1 \(AccessDeniedException: denied\); allow rekognition:TagResource, rekognition:UntagResource and rekognition:ListTagsForResource/);
     expect(d.requests).toHaveLength(0);
+  });
+});
+
+describe('Delete: a stack deleted because its create failed (OnFailure DELETE)', () => {
+  const stackEvent = (resourceStatus: string, stackId = STACK_ID) => ({ logicalResourceId: 'Birds', physicalResourceId: stackId, resourceType: 'AWS::CloudFormation::Stack', resourceStatus });
+  const resourceEvent = (resourceStatus: string) => ({ logicalResourceId: 'Guard', physicalResourceId: 'sg-1', resourceType: 'AWS::EC2::SecurityGroup', resourceStatus });
+  const deleting = (events: FakeStack['events']): FakeStack => ({ ...DELETING_STACK, events });
+
+  test.each([
+    ['the create failed and the stack is deleted', [stackEvent('DELETE_IN_PROGRESS'), resourceEvent('CREATE_FAILED'), resourceEvent('CREATE_IN_PROGRESS'), stackEvent('CREATE_IN_PROGRESS')]],
+    ['a CREATE_FAILED stack (DO_NOTHING) is deleted again after a failed delete', [stackEvent('DELETE_IN_PROGRESS'), stackEvent('DELETE_FAILED'), resourceEvent('DELETE_FAILED'), stackEvent('DELETE_IN_PROGRESS'), stackEvent('CREATE_FAILED')]],
+  ])('leaves the model when %s, releasing its claim, reading pages until the events tell', async (_, events) => {
+    const d = deps(undefined, deleting(events));
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(decision).toEqual({
+      kind: 'respond',
+      status: 'SUCCESS',
+      physicalResourceId: ARN,
+      reason: 'Model birds/v1 was left as it is: the stack is being deleted because its create failed (OnFailure DELETE), and a failed create leaves the model as it was; this resource\'s claim on it was released.',
+    });
+    expect(d.requests).toHaveLength(0);
+    expect(d.tags[ARN]).toEqual({});
+    expect(stackReads(d.calls).filter((c) => c.startsWith('DescribeStackEvents'))).toHaveLength(Math.ceil(events.length / 2));
+  });
+
+  test.each([
+    ['its create completed', [stackEvent('DELETE_IN_PROGRESS'), stackEvent('CREATE_COMPLETE'), resourceEvent('CREATE_COMPLETE')]],
+    ['its last update rolled back', [stackEvent('DELETE_IN_PROGRESS'), stackEvent('UPDATE_ROLLBACK_COMPLETE'), stackEvent('CREATE_COMPLETE')]],
+    ['its events name no earlier operation', []],
+    ['another stack\'s events carry the same name', [stackEvent('DELETE_IN_PROGRESS'), stackEvent('CREATE_IN_PROGRESS', ROOT_ID), stackEvent('UPDATE_COMPLETE')]],
+  ])('tears down when %s', async (_, events) => {
+    const d = deps(undefined, deleting(events));
+    expect(await decide(event('Delete', { PhysicalResourceId: ARN }), d)).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
+    expect(d.requests).toHaveLength(1);
+  });
+
+  test('reads the root stack\'s events in a nested stack, and leaves the model when the root\'s create failed', async () => {
+    const d = deps(undefined, { ...DELETING_STACK, rootId: ROOT_ID, events: [stackEvent('CREATE_COMPLETE')] });
+    d.stackTable[ROOT_ID] = { status: 'DELETE_IN_PROGRESS', resources: [], events: [stackEvent('DELETE_IN_PROGRESS', ROOT_ID), stackEvent('CREATE_IN_PROGRESS', ROOT_ID)] };
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect((decision as { reason: string }).reason).toContain('its root stack is being deleted because its create failed');
+    expect(d.calls).toContain(`DescribeStackEvents ${ROOT_ID}`);
+    expect(d.requests).toHaveLength(0);
+  });
+
+  test('never reads the events in an update\'s cleanup', async () => {
+    const d = deps(undefined, { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [] });
+    await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(d.calls.filter((c) => c.startsWith('DescribeStackEvents'))).toEqual([]);
+  });
+
+  test('retries throttled event reads; fails loud, touching nothing, when they are denied', async () => {
+    const retried = deps(undefined, deleting([stackEvent('CREATE_IN_PROGRESS')]));
+    retried.failures.DescribeStackEvents = [throttled];
+    expect(await decide(event('Delete', { PhysicalResourceId: ARN }), retried)).toMatchObject({ status: 'SUCCESS' });
+    expect(retried.requests).toHaveLength(0);
+
+    const denied = deps(undefined, deleting([]));
+    denied.failures.DescribeStackEvents = [{ error: 'AccessDenied', message: 'User is not authorized to perform: cloudformation:DescribeStackEvents', httpStatus: 403 }];
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), denied);
+    expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
+    expect((decision as { reason: string }).reason).toMatch(/^Could not read the stack .*cloudformation:DescribeStackEvents/);
+    expect(denied.requests).toHaveLength(0);
+  });
+});
+
+describe('Delete: a failed teardown in an update\'s cleanup, which CloudFormation attempts three times', () => {
+  const CLEANUP: FakeStack = { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [modelResource('Model', ARN, 'DELETE_IN_PROGRESS')] };
+  const MARK = cleanupFailureKey(STACK_ID, 'Model');
+  const training = { result: 'FAILED' as const, reason: 'Model birds/v1 was still TRAINING_IN_PROGRESS after 10m 0s, the longest wait allowed (maxWait).', lastState: 'TRAINING_IN_PROGRESS' };
+
+  test('the first attempt fails after its wait, is counted, and marks the model with when, which attempt and its state', async () => {
+    const d = deps(training, CLEANUP);
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
+    expect(d.requests).toHaveLength(1);
+    expect(d.tags[ARN][MARK]).toBe(`${NOW} 1 TRAINING_IN_PROGRESS`);
+    expect(otherClaims(d.tags[ARN], OWN_KEY)).toEqual([]);
+  });
+
+  test('the second attempt answers at once, touching nothing and counting nothing, and the third removes the mark', async () => {
+    const d = deps(training, CLEANUP);
+    await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const failedAt = NOW;
+    await d.sleep(1_000);
+
+    const second = await decide(event('Delete', { PhysicalResourceId: ARN, RequestId: 'req-2' }), d);
+    expect(second).toEqual({
+      kind: 'respond',
+      status: 'FAILED',
+      physicalResourceId: ARN,
+      reason: expect.stringMatching(/^An earlier attempt of this cleanup Delete could not tear down model birds\/v1 1s ago; this attempt \(2 of the 3 CloudFormation makes before it drops the resource\) answers at once rather than wait again\. The model was left as it is: once training ends, delete it with .* CloudFormation ignores this failure/),
+    });
+    expect(d.requests).toHaveLength(1);
+    expect(d.tags[ARN][MARK]).toBe(`${failedAt} 2 TRAINING_IN_PROGRESS`);
+
+    const third = await decide(event('Delete', { PhysicalResourceId: ARN, RequestId: 'req-3' }), d);
+    expect(third).toMatchObject({ status: 'FAILED' });
+    expect(third).not.toHaveProperty('counts');
+    expect((third as { reason: string }).reason).toContain('this attempt (3 of the 3');
+    expect(d.requests).toHaveLength(1);
+    expect(d.tags[ARN]).not.toHaveProperty(MARK);
+  });
+
+  test.each([
+    ['older than three hours', `${NOW - 3 * 3_600_000 - 1} 1 RUNNING`],
+    ['malformed', 'yesterday'],
+    ['in the future (a clock that runs behind)', `${NOW + 60_000} 1 RUNNING`],
+  ])('a mark %s is ignored: the teardown runs', async (_, value) => {
+    const d = deps(undefined, CLEANUP);
+    d.tags[ARN][MARK] = value;
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(decision).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
+    expect(d.requests).toHaveLength(1);
+  });
+
+  test('a stack delete neither marks nor reads a mark: it is not retried', async () => {
+    const d = deps(training);
+    d.tags[ARN][MARK] = `${NOW} 1 RUNNING`;
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
+    expect(d.requests).toHaveLength(1);
+    expect(d.tags[ARN][MARK]).toBe(`${NOW} 1 RUNNING`);
+  });
+
+  test('a mark that cannot be written leaves the answer as it was; the next attempt then waits again', async () => {
+    const d = deps(training, CLEANUP);
+    const logs: Array<Record<string, unknown>> = [];
+    const denyTagging = (region: string) => ({ ...d.models(region), tagResource: async () => ({ error: 'AccessDeniedException', message: 'denied', httpStatus: 400 }) });
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), { ...d, log: (entry) => logs.push(entry), models: denyTagging });
+    expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
+    expect(logs).toContainEqual({ message: 'cleanup failure not marked', model: ARN, error: 'AccessDeniedException' });
+    expect(d.tags[ARN]).not.toHaveProperty(MARK);
+  });
+
+  test('a mark that cannot be removed is logged; the answer stays', async () => {
+    const d = deps(training, CLEANUP);
+    d.tags[ARN][MARK] = `${NOW} 2 RUNNING`;
+    const logs: Array<Record<string, unknown>> = [];
+    const keepMark = (region: string) => {
+      const api = d.models(region);
+      const untagResource: typeof api.untagResource = async (arn, keys) =>
+        keys.includes(MARK) ? { error: 'AccessDeniedException', message: 'denied', httpStatus: 400 } : api.untagResource(arn, keys);
+      return { ...api, untagResource };
+    };
+    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), { ...d, log: (entry) => logs.push(entry), models: keepMark });
+    expect(decision).toMatchObject({ status: 'FAILED' });
+    expect(logs).toContainEqual({ message: 'cleanup failure mark not removed', model: ARN, error: 'AccessDeniedException' });
   });
 });
 

@@ -1,6 +1,6 @@
 import { CloudFormationEngine } from '../../local/cloudformation/engine';
 import { NoOpProvider } from '../../local/cloudformation/providers/no-op-provider';
-import { Properties, Provisioned, ResourceContext, ResourceProvider } from '../../local/cloudformation/providers/resource-provider';
+import { Properties, Provisioned, ResourceContext, ResourceFailure, ResourceProvider } from '../../local/cloudformation/providers/resource-provider';
 import { Template } from '../../local/cloudformation/template';
 
 /**
@@ -22,6 +22,8 @@ interface Call {
 /** Takes `Delay` ms (a property) per call; a changed `Name` replaces the resource, as a name property does for many types. */
 class TimedProvider implements ResourceProvider {
   public readonly calls: Call[] = [];
+  /** When set, the next Update fails with this physical id, as a custom resource's FAILED response can. */
+  public failUpdateWith?: string;
   private next = 0;
 
   public async create(context: ResourceContext, properties: Record<string, unknown>): Promise<Provisioned> {
@@ -31,6 +33,11 @@ class TimedProvider implements ResourceProvider {
 
   public async update(context: ResourceContext, current: Provisioned, properties: Properties, old: Properties): Promise<Provisioned> {
     await this.record('update', context.logicalId, current.physicalId, properties);
+    if (this.failUpdateWith !== undefined) {
+      const physicalId = this.failUpdateWith;
+      this.failUpdateWith = undefined;
+      throw new ResourceFailure('Received response status [FAILED] from custom resource.', physicalId);
+    }
     return properties.Name !== old.Name ? { physicalId: `${context.logicalId}-${++this.next}`, attributes: current.attributes } : current;
   }
 
@@ -47,6 +54,16 @@ class TimedProvider implements ResourceProvider {
     this.calls.push(call);
     await new Promise((resolve) => setTimeout(resolve, Number(properties.Delay ?? 20)));
     call.end = Date.now();
+  }
+}
+
+/** Like a custom resource: a rollback sends an Update back, whose answer names the physical id (property `Id`). */
+class CustomLikeProvider extends TimedProvider {
+  public readonly updatesBackOnRollback = true;
+
+  public async update(context: ResourceContext, current: Provisioned, properties: Properties, old: Properties): Promise<Provisioned> {
+    await super.update(context, current, properties, old);
+    return { physicalId: String(properties.Id ?? current.physicalId), attributes: current.attributes };
   }
 }
 
@@ -171,15 +188,63 @@ describe('update-stack', () => {
     expect(stack.template).toBe(v2);
   });
 
-  test('cleanup failures are reported and ignored: the stack is still UPDATE_COMPLETE', async () => {
+  test('a failed cleanup Delete is tried three times, then the resource is dropped: UPDATE_COMPLETE, "One or more resources could not be deleted"', async () => {
     await engine.createStack({ stackName: 'CleanupFails', template: v1 });
     engine.faults.fail('Old', 'delete', { reason: 'Old cannot be deleted' });
 
     const result = await engine.updateStack({ stackName: 'CleanupFails', template: v2 });
 
     expect(result.status).toBe('UPDATE_COMPLETE');
+    expect(result.events.filter((e) => e.logicalResourceId === 'Old').map((e) => e.resourceStatus))
+      .toEqual(['DELETE_IN_PROGRESS', 'DELETE_FAILED', 'DELETE_IN_PROGRESS', 'DELETE_FAILED', 'DELETE_IN_PROGRESS', 'DELETE_FAILED']);
     expect(result.events.find((e) => e.logicalResourceId === 'Old' && e.resourceStatus === 'DELETE_FAILED')?.resourceStatusReason).toBe('Old cannot be deleted');
+    expect(engine.stack('CleanupFails')!.statusReason).toBe('Update successful. One or more resources could not be deleted.');
     expect(engine.stack('CleanupFails')!.resources.has('Old')).toBe(false);
+  });
+
+  test('a cleanup Delete that fails once succeeds on its second attempt; the kinder form tries once', async () => {
+    await engine.createStack({ stackName: 'CleanupRetried', template: v1 });
+    engine.faults.fail('Old', 'delete', { times: 1 });
+
+    const retried = await engine.updateStack({ stackName: 'CleanupRetried', template: v2 });
+
+    expect(retried.events.filter((e) => e.logicalResourceId === 'Old').map((e) => e.resourceStatus))
+      .toEqual(['DELETE_IN_PROGRESS', 'DELETE_FAILED', 'DELETE_IN_PROGRESS', 'DELETE_COMPLETE']);
+    expect(engine.stack('CleanupRetried')!.statusReason).toBeUndefined();
+
+    engine.strictness.cleanupDeleteAttempts = 1;
+    await engine.createStack({ stackName: 'CleanupOnce', template: v1 });
+    engine.faults.fail('Old', 'delete');
+    const once = await engine.updateStack({ stackName: 'CleanupOnce', template: v2 });
+    expect(once.events.filter((e) => e.logicalResourceId === 'Old').map((e) => e.resourceStatus)).toEqual(['DELETE_IN_PROGRESS', 'DELETE_FAILED']);
+  });
+
+  test('a FAILED Update adopts the physical id it returned: the rollback updates that id back and deletes it in the rollback cleanup', async () => {
+    const custom = new CustomLikeProvider();
+    engine = new CloudFormationEngine({ region: 'us-east-1', account: '123456789012', providerFor: () => custom });
+    provider = custom;
+    provider.failUpdateWith = 'Base-adopted';
+    await engine.createStack({ stackName: 'AdoptFailed', template: { Resources: { Base: timed({ Id: 'Base-1', Size: 1 }) } } });
+
+    const result = await engine.updateStack({ stackName: 'AdoptFailed', template: { Resources: { Base: timed({ Id: 'Base-1', Size: 2 }) } } });
+
+    expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(result.events.find((e) => e.logicalResourceId === 'Base' && e.resourceStatus === 'UPDATE_FAILED')?.physicalResourceId).toBe('Base-adopted');
+    // The rollback's Update goes to the adopted id, answers the old one, and the adopted id is deleted.
+    expect(provider.calls.filter((c) => c.action === 'update').map((c) => c.physicalId)).toEqual(['Base-1', 'Base-adopted']);
+    expect(provider.calls.filter((c) => c.action === 'delete').map((c) => c.physicalId)).toEqual(['Base-adopted']);
+    expect(engine.stack('AdoptFailed')!.resources.get('Base')!.physicalId).toBe('Base-1');
+  });
+
+  test('the kinder form ignores the physical id returned with a FAILED Update', async () => {
+    engine.strictness.adoptFailedUpdatePhysicalId = false;
+    provider.failUpdateWith = 'Base-adopted';
+    await engine.createStack({ stackName: 'IgnoreFailed', template: { Resources: { Base: timed({ Size: 1 }) } } });
+
+    const result = await engine.updateStack({ stackName: 'IgnoreFailed', template: { Resources: { Base: timed({ Size: 2 }) } } });
+
+    expect(result.events.find((e) => e.logicalResourceId === 'Base' && e.resourceStatus === 'UPDATE_FAILED')?.physicalResourceId).toBe('Base-1');
+    expect(provider.calls.filter((c) => c.action === 'delete')).toEqual([]);
   });
 
   test('a failure rolls back: changed resources are updated back, created ones deleted, UPDATE_ROLLBACK_COMPLETE', async () => {

@@ -2,7 +2,9 @@ import { execFile } from 'child_process';
 import { promisify } from 'util';
 import {
   CloudFormationClient,
+  DescribeStackEventsCommand,
   DescribeStackResourceCommand,
+  StackEvent,
   DescribeStackResourcesCommand,
   DescribeStacksCommand,
   ListStackResourcesCommand,
@@ -72,6 +74,24 @@ describe('on a CREATE_COMPLETE stack', () => {
     expect(all[0]).toMatchObject({ LogicalResourceId: 'Topic0', ResourceType: 'AWS::SNS::Topic', ResourceStatus: 'CREATE_COMPLETE' });
     expect(all[0].PhysicalResourceId).toMatch(/^Topics-Topic0-/);
     expect(all[0].LastUpdatedTimestamp).toBeInstanceOf(Date);
+  });
+
+  test('DescribeStackEvents answers the events newest first, 100 a page with NextToken, the stack\'s own among them', async () => {
+    const first = await cloudFormation.send(new DescribeStackEventsCommand({ StackName: 'Topics' }));
+    expect(first.StackEvents).toHaveLength(100);
+    const rest: StackEvent[] = [];
+    for (let token = first.NextToken; token !== undefined;) {
+      const page = await cloudFormation.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: token }));
+      rest.push(...page.StackEvents!);
+      token = page.NextToken;
+    }
+    const all = [...first.StackEvents!, ...rest];
+    // Two events per topic and the stack's CREATE_IN_PROGRESS and CREATE_COMPLETE.
+    expect(all).toHaveLength(302);
+    expect(all[0]).toMatchObject({ StackId: stackId, StackName: 'Topics', LogicalResourceId: 'Topics', PhysicalResourceId: stackId, ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'CREATE_COMPLETE' });
+    expect(all[all.length - 1]).toMatchObject({ LogicalResourceId: 'Topics', ResourceStatus: 'CREATE_IN_PROGRESS', ResourceStatusReason: 'User Initiated' });
+    expect(all[0].Timestamp).toBeInstanceOf(Date);
+    expect(new Set(all.map((e) => e.EventId)).size).toBe(302);
   });
 
   test('DescribeStackResource and DescribeStackResources answer one resource and all of them', async () => {
