@@ -34,8 +34,6 @@ export interface StackEventSummary {
 
 /** What DescribeStacks answered. */
 export type DescribeAnswer = StackDescription | ErrorAnswer;
-/** What ListStackResources answered (every page). */
-export type ResourcesAnswer = { readonly resources: readonly StackResource[] } | ErrorAnswer;
 
 /** The reads, each one call (one page) at a time: the caller paces and retries them. */
 export interface StackApi {
@@ -74,44 +72,37 @@ async function newStackApi(region: string): Promise<StackApi> {
   });
   return {
     maxCallMs: SDK_MAX_ATTEMPTS * REQUEST_TIMEOUT_MS + 1_000,
-    describeStack: async (stackId) => {
-      try {
-        const stack = (await client.send(new DescribeStacksCommand({ StackName: stackId }))).Stacks?.[0];
-        if (!stack?.StackStatus || !stack.StackName) {
-          return { error: 'ValidationError', message: `Stack ${stackId} does not exist` };
-        }
-        return { stackId: stack.StackId ?? stackId, stackName: stack.StackName, status: stack.StackStatus, rootId: stack.RootId };
-      } catch (err) {
-        return errorAnswer(err);
+    describeStack: (stackId) => answered(() => client.send(new DescribeStacksCommand({ StackName: stackId })), (output) => {
+      const stack = output.Stacks?.[0];
+      if (!stack?.StackStatus || !stack.StackName) {
+        return { error: 'ValidationError', message: `Stack ${stackId} does not exist` };
       }
-    },
-    listStackResources: async (stackId, nextToken) => {
-      try {
-        const page = await client.send(new ListStackResourcesCommand({ StackName: stackId, NextToken: nextToken }));
-        const resources = (page.StackResourceSummaries ?? []).map((summary) => ({
-          logicalResourceId: summary.LogicalResourceId ?? '',
-          physicalResourceId: summary.PhysicalResourceId,
-          resourceType: summary.ResourceType ?? '',
-          resourceStatus: summary.ResourceStatus ?? '',
-        }));
-        return { resources, nextToken: page.NextToken };
-      } catch (err) {
-        return errorAnswer(err);
-      }
-    },
-    describeStackEvents: async (stackId, nextToken) => {
-      try {
-        const page = await client.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken }));
-        const events = (page.StackEvents ?? []).map((event) => ({
-          logicalResourceId: event.LogicalResourceId ?? '',
-          physicalResourceId: event.PhysicalResourceId,
-          resourceType: event.ResourceType ?? '',
-          resourceStatus: event.ResourceStatus ?? '',
-        }));
-        return { events, nextToken: page.NextToken };
-      } catch (err) {
-        return errorAnswer(err);
-      }
-    },
+      return { stackId: stack.StackId ?? stackId, stackName: stack.StackName, status: stack.StackStatus, rootId: stack.RootId };
+    }),
+    listStackResources: (stackId, nextToken) => answered(
+      () => client.send(new ListStackResourcesCommand({ StackName: stackId, NextToken: nextToken })),
+      (page) => ({ resources: (page.StackResourceSummaries ?? []).map(summaryOf), nextToken: page.NextToken })),
+    describeStackEvents: (stackId, nextToken) => answered(
+      () => client.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken })),
+      (page) => ({ events: (page.StackEvents ?? []).map(summaryOf), nextToken: page.NextToken })),
+  };
+}
+
+/** The answer of one call: what `read` makes of its output, or the error it failed with. */
+async function answered<O, T>(call: () => Promise<O>, read: (output: O) => T | ErrorAnswer): Promise<T | ErrorAnswer> {
+  try {
+    return read(await call());
+  } catch (err) {
+    return errorAnswer(err);
+  }
+}
+
+/** A resource or event as the teardown reads it: who, of what type, in what status. */
+function summaryOf(item: { LogicalResourceId?: string; PhysicalResourceId?: string; ResourceType?: string; ResourceStatus?: string }) {
+  return {
+    logicalResourceId: item.LogicalResourceId ?? '',
+    physicalResourceId: item.PhysicalResourceId,
+    resourceType: item.ResourceType ?? '',
+    resourceStatus: item.ResourceStatus ?? '',
   };
 }

@@ -207,7 +207,7 @@ export class CloudFormationQueryApi {
         const resources = [...stack.resources.values()];
         const start = pageStart(form.get('NextToken'), stack);
         const page = resources.slice(start, start + PAGE_SIZE);
-        const next = start + PAGE_SIZE < resources.length ? Buffer.from(JSON.stringify({ s: stack.stackId, o: start + PAGE_SIZE })).toString('base64') : undefined;
+        const next = nextPageToken(stack, start, resources.length);
         return node('StackResourceSummaries', page.map((r) => member([
           element('LogicalResourceId', r.logicalId),
           element('PhysicalResourceId', r.physicalId),
@@ -224,7 +224,7 @@ export class CloudFormationQueryApi {
         const events = [...stack.events].reverse();
         const start = pageStart(form.get('NextToken'), stack);
         const page = events.slice(start, start + PAGE_SIZE);
-        const next = start + PAGE_SIZE < events.length ? Buffer.from(JSON.stringify({ s: stack.stackId, o: start + PAGE_SIZE })).toString('base64') : undefined;
+        const next = nextPageToken(stack, start, events.length);
         return node('StackEvents', page.map((e, i) => member([
           element('StackId', e.stackId),
           element('EventId', `${e.logicalResourceId}-${events.length - start - i}`),
@@ -309,6 +309,11 @@ function pageStart(token: string | null, stack: LiveStack): number {
     // falls through to the error
   }
   throw new CloudFormationError('ValidationError', 'Invalid NextToken');
+}
+
+/** The token of the page after the one starting at `start` of `total` items, if there is one (read back by {@link pageStart}). */
+function nextPageToken(stack: LiveStack, start: number, total: number): string | undefined {
+  return start + PAGE_SIZE < total ? Buffer.from(JSON.stringify({ s: stack.stackId, o: start + PAGE_SIZE })).toString('base64') : undefined;
 }
 
 function stackXml(stack: LiveStack): string {
