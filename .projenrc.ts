@@ -80,7 +80,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // dev dependency given in the options with the peer range.
 project.addDevDeps('constructs@10.5.1');
 
-// The mirror lacks unrs-resolver 1.13.0's non-Linux bindings, which breaks `npm ci` (see SETUP-NOTES).
+// The registry mirror we install from lacks unrs-resolver 1.13.0's non-Linux bindings, so `npm install`
+// leaves them out of the lock file and a later `npm ci` fails: 1.12.2 has them all.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 // The teardown handler, bundled with its SDK clients so that users of every jsii language need
@@ -98,7 +99,7 @@ for (const language of ['java', 'python', 'dotnet', 'go']) {
     `node -e "if (!process.env.PACKAGE_ALL_LANGUAGES) { console.log('package:${language} skipped: set PACKAGE_ALL_LANGUAGES=1 on a machine with its toolchain'); process.exit(1); }"`);
 }
 
-// Handler sources are bundled into assets/, never published as they are; test/package.test.ts
+// Handler sources are bundled into assets/, never published as they are; test/repo/package.test.ts
 // checks what is.
 project.addPackageIgnore('/lambda/');
 project.addPackageIgnore('/examples/');
@@ -178,7 +179,7 @@ const rosetta = project.addTask('rosetta', {
   ],
 });
 
-// Integration test snapshots (test/integ.*.ts.snapshot/), checked offline: integ-runner synthesizes
+// Integration test snapshots (test/construct/integ.*.ts.snapshot/), checked offline: integ-runner synthesizes
 // each test app and compares its templates with the snapshot, leaving asset hashes out, so an edit
 // to the handler alone does not fail the check.
 const integEnv = { ...quiet, TS_NODE_TRANSPILE_ONLY: '1', TS_NODE_PROJECT: 'test/tsconfig.json' };
@@ -203,7 +204,7 @@ project.addTask('integ:update', {
 });
 
 // The test task: bundle (assets/ is git-ignored, and tests synthesize stacks that need it), compile
-// and translate the examples (test/package.test.ts and test/readme.test.ts read the outputs),
+// and translate the examples (test/repo/package.test.ts and test/repo/readme.test.ts read the outputs),
 // jest, eslint, then the integration snapshots.
 project.testTask.prependSpawn(rosetta);
 project.testTask.prependSpawn(project.bundler.bundleTask);

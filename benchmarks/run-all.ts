@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       sections.push(...await benchmark(log));
     }
   }
-  // Numbered as in the issue, whatever order they ran in.
+  // In the order of their numbers, whatever order they ran in.
   sections.sort((a, b) => a.title.localeCompare(b.title, 'en', { numeric: true }));
   const tookMs = Date.now() - startedAt;
   log(`done in ${(tookMs / 1000).toFixed(0)} s`);

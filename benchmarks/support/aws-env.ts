@@ -9,7 +9,7 @@ export function pointSdkAt(rekognitionEndpoint: string): void {
     AWS_SECRET_ACCESS_KEY: 'local-secret',
     AWS_SESSION_TOKEN: 'local-session',
     AWS_REGION: 'us-east-1',
-    // The SDK warns about Node 20 (the Node of this machine) unless this is exactly 'true'.
+    // The SDK warns about Node 20 (the Node the benchmarks run on here) unless this is exactly 'true'.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
 }
