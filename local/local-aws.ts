@@ -16,7 +16,7 @@ import { LiveStack } from './cloudformation/stack-state';
 import { synthesize, SynthesizedStack, SynthesizeOptions } from './cloudformation/synthesized-stack';
 import { ADMIN_ACCESS_KEY_ID, LocalIam } from './iam';
 import { InvocationResult } from './lambda/lambda-process';
-import { LocalLambdaService } from './lambda/local-lambda-service';
+import { LocalLambdaService, LocalLambdaServiceOptions } from './lambda/local-lambda-service';
 import { CallRecord, RekognitionSimulator, SimulatorOptions } from './rekognition';
 
 /**
@@ -45,7 +45,21 @@ export const ADMIN_CREDENTIALS = { accessKeyId: ADMIN_ACCESS_KEY_ID, secretAcces
 
 export interface LocalAwsOptions {
   readonly simulator?: SimulatorOptions;
+  /**
+   * How the Lambda service runs functions: `budgetMs` shortens every run (to make waits longer than
+   * a run), `deliverTwice` and `asyncRetryDelaysMs` are its strictness switches.
+   * @default - runs as long as the function's timeout; erring asynchronous runs retried twice; every
+   * asynchronous invoke made through the Invoke API (a function's hand-off to itself) delivered twice
+   */
+  readonly lambda?: Omit<LocalLambdaServiceOptions, 'environment'>;
 }
+
+/**
+ * Lambda may deliver an asynchronous event twice (local/lambda/local-lambda-service.ts); the stack
+ * tests deliver every hand-off twice, and CloudFormation's own requests once, which a test of
+ * duplicated requests switches on.
+ */
+const HANDOFFS_TWICE = (delivery: { throughApi: boolean }) => delivery.throughApi;
 
 /**
  * A stack operation's outcome with what it caused, in every level of nested stacks. With several
@@ -77,7 +91,7 @@ export class LocalAws {
     const iam = new LocalIam(LOCAL_ACCOUNT);
     const responses = await CfnResponseEndpoint.start();
     const functionEnvironment: Record<string, string> = { AWS_ENDPOINT_URL_REKOGNITION: sim.endpoint };
-    const lambda = await LocalLambdaService.start([], { environment: functionEnvironment });
+    const lambda = await LocalLambdaService.start([], { deliverTwice: HANDOFFS_TWICE, ...options.lambda, environment: functionEnvironment });
     const aws = new LocalAws(sim, iam, responses, lambda);
     aws.api = await CloudFormationQueryApi.start(aws.engine, (key, action, resource) => iam.authorize(key, action, resource));
     functionEnvironment.AWS_ENDPOINT_URL_CLOUDFORMATION = aws.api.endpoint;

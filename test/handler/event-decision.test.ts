@@ -150,7 +150,8 @@ describe('Delete', () => {
     const e = event('Delete', { PhysicalResourceId: ARN });
     const decision = await decide(withProperties(e, { ProjectVersionArn: NEW_ARN, TeardownAction: 'STOP' }), d);
     const sentAt = Date.UTC(2026, 10, 23, 12, 0, 0);
-    expect(stackReads(d.calls)).toEqual([`DescribeStacks ${STACK_ID}`, `ListStackResources ${STACK_ID}`, `DescribeStackEvents ${STACK_ID}`]);
+    // The last read: whether another delivery of the event has answered already (it has not).
+    expect(stackReads(d.calls)).toEqual([`DescribeStacks ${STACK_ID}`, `ListStackResources ${STACK_ID}`, `DescribeStackEvents ${STACK_ID}`, `ListStackResources ${STACK_ID}`]);
     expect(d.requests).toEqual([{ model: readModelVersion(ARN), action: 'STOP', waitStartedAt: sentAt, waitDeadline: sentAt + 600_000, runDeadline: NOW + 60_000 }]);
     expect(decision).toEqual({ kind: 'respond', status: 'SUCCESS', physicalResourceId: ARN, reason: 'Model birds/v1: the model is deleted (after 30s).', counts: 'TORN_DOWN' });
   });
@@ -173,6 +174,47 @@ describe('Delete', () => {
     });
   });
 
+  describe('another delivery of the same Delete (Lambda may deliver an event twice)', () => {
+    const denied = { error: 'AccessDenied', message: 'not authorized to perform: cloudformation:ListStackResources', httpStatus: 403 };
+
+    test('answers nothing and counts nothing once the resource is DELETE_COMPLETE: the other delivery answered', async () => {
+      const d = deps({ result: 'FAILED', reason: 'Rekognition denied DeleteProjectVersion.', lastState: 'DELETING' });
+      const tearDown = d.tearDown;
+      (d as { tearDown: typeof tearDown }).tearDown = async (request) => {
+        d.stackTable[STACK_ID] = { ...DELETING_STACK, resources: [modelResource('Model', ARN, 'DELETE_COMPLETE')] };
+        return tearDown(request);
+      };
+      expect(await decide(event('Delete', { PhysicalResourceId: ARN }), d)).toEqual({ kind: 'alreadyAnswered', seen: 'resource Model is DELETE_COMPLETE' });
+    });
+
+    test('answers nothing once the stack it could read at the start is denied: the resource\'s grant went with it', async () => {
+      const d = deps();
+      d.failures.ListStackResources = [undefined as never, denied];
+      expect(await decide(event('Delete', { PhysicalResourceId: ARN }), d)).toEqual({ kind: 'alreadyAnswered', seen: 'ListStackResources answered AccessDenied' });
+    });
+
+    test('answers nothing when a hand-off finds the stack it read before denied: the twin answered and the grant went', async () => {
+      const d = deps();
+      d.failures.DescribeStacks = [denied];
+      d.failures.ListStackResources = [denied, denied];
+      const handedOn = { ...event('Delete', { PhysicalResourceId: ARN }), TeardownHandoff: { waitStartedAt: NOW - 30_000, run: 2 } } as TeardownEvent;
+      expect(await decide(handedOn, d)).toEqual({ kind: 'alreadyAnswered', seen: 'ListStackResources answered AccessDenied' });
+      // The first run of a request cannot tell a late twin from a role that was never allowed: it fails loud.
+      const first = deps();
+      first.failures.DescribeStacks = [denied];
+      first.failures.ListStackResources = [denied, denied];
+      expect(await decide(event('Delete', { PhysicalResourceId: ARN }), first)).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
+    });
+
+    test('answers when it cannot tell: a throttled read, or an update\'s cleanup, whose old resource is not listed', async () => {
+      const d = deps();
+      d.failures.ListStackResources = [undefined as never, throttled];
+      expect(await decide(event('Delete', { PhysicalResourceId: ARN }), d)).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
+      const cleanup = deps(undefined, { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [modelResource('Model', NEW_ARN, 'UPDATE_COMPLETE')] });
+      expect(await decide(event('Delete', { PhysicalResourceId: ARN }), cleanup)).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
+    });
+  });
+
   test('in the cleanup phase of an update, says that CloudFormation ignores the failure', async () => {
     const stack: FakeStack = { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [modelResource('Model', NEW_ARN, 'UPDATE_COMPLETE')] };
     const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), deps({ result: 'FAILED', reason: 'It broke.', lastState: 'RUNNING' }, stack));
@@ -184,7 +226,7 @@ describe('Delete', () => {
     ['the update\'s cleanup removes the resource', { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [modelResource('Model', ARN, 'DELETE_IN_PROGRESS')] }],
     ['the update\'s cleanup deletes the replaced model', { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [modelResource('Model', NEW_ARN, 'UPDATE_COMPLETE')] }],
     ['another resource that claimed the model is deleted already', { status: 'DELETE_IN_PROGRESS', resources: [modelResource('Model', ARN, 'DELETE_IN_PROGRESS'), modelResource('Twin', ARN, 'DELETE_COMPLETE')] }],
-    ['a resource of another type has the same physical id', { status: 'DELETE_IN_PROGRESS', resources: [{ ...modelResource('Other', ARN, 'CREATE_COMPLETE'), resourceType: 'Custom::Other' }] }],
+    ['a resource of another type has the same physical id', { status: 'DELETE_IN_PROGRESS', resources: [modelResource('Model', ARN, 'DELETE_IN_PROGRESS'), { ...modelResource('Other', ARN, 'CREATE_COMPLETE'), resourceType: 'Custom::Other' }] }],
   ] as Array<[string, FakeStack]>)('tears down when %s', async (_, stack) => {
     const d = deps(undefined, stack);
     const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
