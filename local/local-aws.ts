@@ -79,8 +79,14 @@ export interface StackOperationReport extends OperationResult {
 
 /** How {@link LocalAws.deploy} deploys. */
 export interface DeployOptions {
-  /** Values of the template's parameters. @default - their defaults */
+  /** Values of the template's parameters. @default - on update, the values in force; else their defaults */
   readonly parameters?: Record<string, string>;
+  /**
+   * `cdk deploy --previous-parameters`: on update, keep the value in force of every parameter not
+   * given; false uses the template's Default instead (the form before issue 21).
+   * @default true
+   */
+  readonly previousParameters?: boolean;
   /** create-stack's OnFailure, for a create only. @default 'ROLLBACK' */
   readonly onFailure?: OnFailure;
 }
@@ -200,7 +206,18 @@ export class LocalAws {
         const created = await this.engine.createStack(input);
         return { ...created, events: [...deleted.events, ...created.events] };
       }
-      return existing ? this.engine.updateStack(input) : this.engine.createStack(input);
+      if (!existing) {
+        return this.engine.createStack(input);
+      }
+      // The CDK CLI keeps the deployed stack's value of every parameter it is not given
+      // (`cdk deploy --previous-parameters`, default true: "Use previous values for existing
+      // parameters", https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-deploy.html): it sends
+      // UsePreviousValue for each parameter of the new template that the deployed stack has.
+      const given = options.parameters ?? {};
+      const declared = Object.keys(stack.template.Parameters ?? {});
+      const usePreviousValue = options.previousParameters === false ? []
+        : declared.filter((name) => !(name in given) && name in (existing.parameterInputs ?? {}));
+      return this.engine.updateStack({ ...input, usePreviousValue });
     });
   }
 

@@ -146,3 +146,60 @@ describe('a first deploy that fails on another resource, with OnFailure', () => 
     expect(aws.sim.status(arn)).toBeUndefined();
   });
 });
+
+describe('a parameter not given on update keeps its value, as `cdk deploy` keeps it (UsePreviousValue)', () => {
+  /** A stack whose model ARN is a parameter with a Default; `topic` changes the template otherwise. */
+  const parameterStack = (name: string, defaultArn: string, topic: boolean) => {
+    let modelId = '';
+    const stack = stackOf(aws, name, (s) => {
+      const arn = new CfnParameter(s, 'ModelArn', { type: 'String', default: defaultArn }).valueAsString;
+      modelId = modelResourceId(new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn }));
+      if (topic) {
+        new CfnResource(s, 'Topic', { type: 'AWS::SNS::Topic' });
+      }
+    });
+    return { synthesized: aws.synthesize(stack), modelId: () => modelId };
+  };
+
+  test('a later deploy without the parameter keeps the model given before: nothing replaced, nothing torn down', async () => {
+    const [defaultArn, givenArn] = [modelArn('parameter-default'), modelArn('parameter-given')];
+    addRunningModel(aws, defaultArn);
+    addRunningModel(aws, givenArn);
+    const first = parameterStack('PreviousParameter', defaultArn, false);
+    expect((await aws.deploy(first.synthesized, { parameters: { ModelArn: givenArn } })).status).toBe('CREATE_COMPLETE');
+
+    const update = await aws.deploy(parameterStack('PreviousParameter', defaultArn, true).synthesized);
+
+    expect(update.status).toBe('UPDATE_COMPLETE');
+    expect(aws.stack('PreviousParameter')!.parameters.ModelArn).toBe(givenArn);
+    expect(aws.stack('PreviousParameter')!.resources.get(first.modelId())?.physicalId).toBe(givenArn);
+    expect(update.customResourceRequests.filter((r) => r.event.LogicalResourceId === first.modelId())).toEqual([]);
+    expect([aws.sim.status(defaultArn), aws.sim.status(givenArn)]).toEqual(['RUNNING', 'RUNNING']);
+  });
+
+  test('the kinder form (previousParameters: false, the Default wins) changes the ARN behind the user\'s back: the update is refused and rolls back', async () => {
+    // Kept to show what the Default winning did: a deploy that changes nothing about the model fails.
+    const [defaultArn, givenArn] = [modelArn('kinder-default'), modelArn('kinder-given')];
+    addRunningModel(aws, defaultArn);
+    addRunningModel(aws, givenArn);
+    const first = parameterStack('DefaultParameter', defaultArn, false);
+    expect((await aws.deploy(first.synthesized, { parameters: { ModelArn: givenArn } })).status).toBe('CREATE_COMPLETE');
+
+    const update = await aws.deploy(parameterStack('DefaultParameter', defaultArn, true).synthesized, { previousParameters: false });
+
+    expect(update.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(eventOf(update, first.modelId(), 'UPDATE_FAILED')?.resourceStatusReason).toMatch(/ProjectVersionArn changed from birds\/kinder-given to birds\/kinder-default/);
+    expect(aws.stack('DefaultParameter')!.resources.get(first.modelId())?.physicalId).toBe(givenArn);
+    expect([aws.sim.status(defaultArn), aws.sim.status(givenArn)]).toEqual(['RUNNING', 'RUNNING']);
+  });
+
+  test('an update that names a parameter the deployed stack lacks with UsePreviousValue is refused, as CloudFormation refuses it', async () => {
+    const arn = modelArn('parameter-refused');
+    addRunningModel(aws, arn);
+    const first = parameterStack('RefusedParameter', arn, false);
+    expect((await aws.deploy(first.synthesized)).status).toBe('CREATE_COMPLETE');
+    const template = first.synthesized.template;
+    await expect(aws.engine.updateStack({ stackName: 'RefusedParameter', template, usePreviousValue: ['Missing'] }))
+      .rejects.toThrow(/Cannot specify usePreviousValue as true for a parameter key not in the previous template/);
+  });
+});
