@@ -99,7 +99,8 @@ export class LocalAws {
     const functionEnvironment: Record<string, string> = { AWS_ENDPOINT_URL_REKOGNITION: sim.endpoint };
     const lambda = await LocalLambdaService.start([], { deliverTwice: HANDOFFS_TWICE, ...options.lambda, environment: functionEnvironment });
     const aws = new LocalAws(sim, iam, responses, lambda);
-    aws.api = await CloudFormationQueryApi.start(aws.engine, (key, action, resource) => iam.authorize(key, action, resource));
+    aws.api = await CloudFormationQueryApi.start(aws.engine, (key, action, resource) => iam.authorize(key, action, resource),
+      () => aws.engine.strictness.resourceStatusLagMs);
     functionEnvironment.AWS_ENDPOINT_URL_CLOUDFORMATION = aws.api.endpoint;
     return aws;
   }

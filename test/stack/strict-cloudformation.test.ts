@@ -10,6 +10,11 @@ import { CustomLabelsModelLifecycle } from '../../src';
 
 jest.setTimeout(120_000);
 
+/** Runs `undo` after the current test, passed or failed. */
+const undos: Array<() => void> = [];
+const afterOnce = (undo: () => void) => undos.push(undo);
+afterEach(() => undos.splice(0).forEach((undo) => undo()));
+
 const metricLines = (report: StackOperationReport) => report.functionRuns.flatMap((run) => run.logs).filter((line) => '_aws' in line);
 
 let aws: LocalAws;
@@ -202,4 +207,30 @@ describe('a parameter not given on update keeps its value, as `cdk deploy` keeps
     await expect(aws.engine.updateStack({ stackName: 'RefusedParameter', template, usePreviousValue: ['Missing'] }))
       .rejects.toThrow(/Cannot specify usePreviousValue as true for a parameter key not in the previous template/);
   });
+});
+
+test('a resource status that shows late: the Delete first reads its resource still CREATE_COMPLETE, reads again until DELETE_IN_PROGRESS, and tears the model down', async () => {
+  expect(aws.engine.strictness.resourceStatusLagMs).toBeGreaterThan(0);
+  // Longer than the default, so that the first read falls within it however slowly the function's process starts.
+  const lagMs = aws.engine.strictness.resourceStatusLagMs;
+  aws.engine.strictness.resourceStatusLagMs = 5_000;
+  afterOnce(() => { aws.engine.strictness.resourceStatusLagMs = lagMs; });
+  const arn = modelArn('status-lag');
+  addRunningModel(aws, arn);
+  let modelId = '';
+  const stack = stackOf(aws, 'StatusLag', (s) => {
+    modelId = modelResourceId(new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn }));
+  });
+  expect((await aws.deploy(aws.synthesize(stack))).status).toBe('CREATE_COMPLETE');
+
+  const destroy = await aws.destroy('StatusLag');
+
+  expect(destroy.status).toBe('DELETE_COMPLETE');
+  expect(statusesOf(destroy, modelId)).toEqual(['DELETE_IN_PROGRESS', 'DELETE_COMPLETE']);
+  // The stale read was seen: without reading again, the resource would have counted as a live
+  // claimant, the Delete answered SUCCESS leaving the model, and the stack ended DELETE_COMPLETE.
+  const logs = destroy.functionRuns.flatMap((run) => run.logs);
+  expect(logs).toContainEqual(expect.objectContaining({ message: 'own status not yet deleting', status: 'CREATE_COMPLETE' }));
+  expect(aws.sim.status(arn)).toBeUndefined();
+  expect(metricLines(destroy)).toEqual([expect.objectContaining({ Teardowns: 1, TeardownFailures: 0 })]);
 });
