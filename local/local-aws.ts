@@ -16,7 +16,7 @@ import { LiveStack } from './cloudformation/stack-state';
 import { synthesize, SynthesizedStack, SynthesizeOptions } from './cloudformation/synthesized-stack';
 import { ADMIN_ACCESS_KEY_ID, LocalIam } from './iam';
 import { InvocationResult } from './lambda/lambda-process';
-import { LocalLambdaService } from './lambda/local-lambda-service';
+import { LocalLambdaService, LocalLambdaServiceOptions } from './lambda/local-lambda-service';
 import { CallRecord, RekognitionSimulator, SimulatorOptions } from './rekognition';
 
 /**
@@ -45,7 +45,21 @@ export const ADMIN_CREDENTIALS = { accessKeyId: ADMIN_ACCESS_KEY_ID, secretAcces
 
 export interface LocalAwsOptions {
   readonly simulator?: SimulatorOptions;
+  /**
+   * How the Lambda service runs functions: `budgetMs` shortens every run (to make waits longer than
+   * a run), `deliverTwice` and `asyncRetryDelaysMs` are its strictness switches.
+   * @default - runs as long as the function's timeout; erring asynchronous runs retried twice; every
+   * asynchronous invoke made through the Invoke API (a function's hand-off to itself) delivered twice
+   */
+  readonly lambda?: Omit<LocalLambdaServiceOptions, 'environment'>;
 }
+
+/**
+ * Lambda may deliver an asynchronous event twice (local/lambda/local-lambda-service.ts); the stack
+ * tests deliver every hand-off twice, and CloudFormation's own requests once, which a test of
+ * duplicated requests switches on.
+ */
+const HANDOFFS_TWICE = (delivery: { throughApi: boolean }) => delivery.throughApi;
 
 /**
  * A stack operation's outcome with what it caused, in every level of nested stacks. With several
@@ -65,8 +79,14 @@ export interface StackOperationReport extends OperationResult {
 
 /** How {@link LocalAws.deploy} deploys. */
 export interface DeployOptions {
-  /** Values of the template's parameters. @default - their defaults */
+  /** Values of the template's parameters. @default - on update, the values in force; else their defaults */
   readonly parameters?: Record<string, string>;
+  /**
+   * `cdk deploy --previous-parameters`: on update, keep the value in force of every parameter not
+   * given; false uses the template's Default instead (the form before issue 21).
+   * @default true
+   */
+  readonly previousParameters?: boolean;
   /** create-stack's OnFailure, for a create only. @default 'ROLLBACK' */
   readonly onFailure?: OnFailure;
 }
@@ -77,9 +97,10 @@ export class LocalAws {
     const iam = new LocalIam(LOCAL_ACCOUNT);
     const responses = await CfnResponseEndpoint.start();
     const functionEnvironment: Record<string, string> = { AWS_ENDPOINT_URL_REKOGNITION: sim.endpoint };
-    const lambda = await LocalLambdaService.start([], { environment: functionEnvironment });
+    const lambda = await LocalLambdaService.start([], { deliverTwice: HANDOFFS_TWICE, ...options.lambda, environment: functionEnvironment });
     const aws = new LocalAws(sim, iam, responses, lambda);
-    aws.api = await CloudFormationQueryApi.start(aws.engine, (key, action, resource) => iam.authorize(key, action, resource));
+    aws.api = await CloudFormationQueryApi.start(aws.engine, (key, action, resource) => iam.authorize(key, action, resource),
+      () => aws.engine.strictness.resourceStatusLagMs);
     functionEnvironment.AWS_ENDPOINT_URL_CLOUDFORMATION = aws.api.endpoint;
     return aws;
   }
@@ -186,7 +207,18 @@ export class LocalAws {
         const created = await this.engine.createStack(input);
         return { ...created, events: [...deleted.events, ...created.events] };
       }
-      return existing ? this.engine.updateStack(input) : this.engine.createStack(input);
+      if (!existing) {
+        return this.engine.createStack(input);
+      }
+      // The CDK CLI keeps the deployed stack's value of every parameter it is not given
+      // (`cdk deploy --previous-parameters`, default true: "Use previous values for existing
+      // parameters", https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-deploy.html): it sends
+      // UsePreviousValue for each parameter of the new template that the deployed stack has.
+      const given = options.parameters ?? {};
+      const declared = Object.keys(stack.template.Parameters ?? {});
+      const usePreviousValue = options.previousParameters === false ? []
+        : declared.filter((name) => !(name in given) && name in (existing.parameterInputs ?? {}));
+      return this.engine.updateStack({ ...input, usePreviousValue });
     });
   }
 

@@ -47,6 +47,8 @@ export class TeardownProvider extends Construct {
   public readonly handlerPolicy: iam.ManagedPolicy;
   /** Characters of the role's inline policies so far. */
   private policyChars = 0;
+  /** Characters of the largest policy so far that a new ARN replaces by a new policy (a literal ARN's). */
+  private largestReplaceableChars = 0;
   private models = 0;
   /** Construct paths of the models so far, by the key of their ARN. */
   private readonly modelPaths = new Map<string, string>();
@@ -133,8 +135,15 @@ export class TeardownProvider extends Construct {
     }
     const chars = JSON.stringify(policyDocument).length
       + (Token.isUnresolved(arn) ? TOKEN_ARN_ASSUMED_CHARS - arn.length : 0);
-    if (this.policyChars + chars > ROLE_INLINE_POLICIES_MAX_CHARS) {
-      throw new Error(`Too many models in stack ${Stack.of(this).stackName}: ${model.node.path} would be model number ${this.models + 1} of its teardown role, whose inline policies would then hold ${this.policyChars + chars} characters, past IAM's limit of ${ROLE_INLINE_POLICIES_MAX_CHARS} for one role (this model's policy takes ${chars}). Put the other models in another stack: each stack has its own teardown role.`);
+    // Room for one replacement: a new ARN known at synth gets a new policy, created before the old
+    // one is deleted (in the cleanup phase), so for a moment the role holds one policy more than
+    // the template. A token ARN's policy is updated in place and needs no room.
+    const room = Math.max(this.largestReplaceableChars, arnKey === undefined ? 0 : chars);
+    if (this.policyChars + chars + room > ROLE_INLINE_POLICIES_MAX_CHARS) {
+      throw new Error(`Too many models in stack ${Stack.of(this).stackName}: ${model.node.path} would be model number ${this.models + 1} of its teardown role, whose inline policies would then hold ${this.policyChars + chars} characters, and ${this.policyChars + chars + room} while one model's ARN is replaced, past IAM's limit of ${ROLE_INLINE_POLICIES_MAX_CHARS} for one role (this model's policy takes ${chars}). Put the other models in another stack: each stack has its own teardown role.`);
+    }
+    if (arnKey !== undefined) {
+      this.largestReplaceableChars = Math.max(this.largestReplaceableChars, chars);
     }
     if (arnKey !== undefined) {
       warnOfOtherStacks(model, arnKey);

@@ -41,8 +41,18 @@ export interface Response {
   readonly counts?: 'TORN_DOWN' | 'FAILED_TEARDOWN';
 }
 
-/** What the run does next: answer, or hand the wait on to a fresh run. */
-export type Decision = Response | { readonly kind: 'handoff'; readonly handoff: Handoff };
+/**
+ * Another delivery of the same event has already answered CloudFormation (Lambda may deliver an
+ * asynchronous event twice): this run neither answers nor counts.
+ */
+export interface AlreadyAnswered {
+  readonly kind: 'alreadyAnswered';
+  /** What showed it, for the log. */
+  readonly seen: string;
+}
+
+/** What the run does next: answer, hand the wait on to a fresh run, or stay silent after another delivery answered. */
+export type Decision = Response | { readonly kind: 'handoff'; readonly handoff: Handoff } | AlreadyAnswered;
 
 /** What deciding needs from the run. */
 export interface DecisionDeps extends RetryDeps {
@@ -143,6 +153,7 @@ async function decideDelete(event: TeardownEvent & { RequestType: 'Delete' }, de
   const handOn = (progress?: TeardownProgress): Decision =>
     ({ kind: 'handoff', handoff: { waitStartedAt, run: (handoff?.run ?? 1) + 1, ...(progress ? { progress } : {}) } });
 
+  const stacks = await deps.stacks(event.StackId.split(':')[3]);
   const ownership = await checkOwnership({
     model,
     stackId: event.StackId,
@@ -150,12 +161,15 @@ async function decideDelete(event: TeardownEvent & { RequestType: 'Delete' }, de
     recordsClaim: properties.recordsClaim,
     waitDeadline,
     runDeadline: deps.runDeadline,
-  }, { ...deps, stacks: await deps.stacks(event.StackId.split(':')[3]), models: deps.models(model.region) });
+  }, { ...deps, stacks, models: deps.models(model.region) });
   switch (ownership.kind) {
     case 'leave':
       return respond('SUCCESS', arn, `Model ${model.name} was left as it is: ${ownership.reason}.`);
-    case 'failed':
-      return respond('FAILED', arn, `${ownership.reason} ${advice('UNKNOWN')}`, 'FAILED_TEARDOWN');
+    case 'failed': {
+      // A hand-off's earlier run read the stack: unreadable now, it may have been answered by a twin.
+      const answered = handoff ? await answeredByAnotherDelivery(event, stacks, deps) : undefined;
+      return answered ?? respond('FAILED', arn, `${ownership.reason} ${advice('UNKNOWN')}`, 'FAILED_TEARDOWN');
+    }
     case 'outOfRunTime':
       return handOn(handoff?.progress);
   }
@@ -183,6 +197,12 @@ async function decideDelete(event: TeardownEvent & { RequestType: 'Delete' }, de
     runDeadline: deps.runDeadline,
     progress: handoff?.progress,
   });
+  if (outcome.result !== 'CONTINUE') {
+    const answered = await answeredByAnotherDelivery(event, stacks, deps);
+    if (answered) {
+      return answered;
+    }
+  }
   switch (outcome.result) {
     case 'DONE':
       return respond('SUCCESS', arn, `Model ${model.name}: ${outcome.summary} (after ${humanDuration(deps.now() - waitStartedAt)}).`,
@@ -198,6 +218,41 @@ async function decideDelete(event: TeardownEvent & { RequestType: 'Delete' }, de
       return handOn(outcome.progress);
   }
 }
+
+/**
+ * Whether another delivery of this Delete has already answered CloudFormation. Lambda may deliver
+ * an asynchronous event (CloudFormation's request, or this function's hand-off) twice
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html); CloudFormation acts on the
+ * first answer, marks the resource DELETE_COMPLETE (or DELETE_FAILED) and goes on to delete what
+ * it depended on, the teardown grant among them, so that a late twin would answer a conflicting
+ * FAILED (AccessDenied) and count a second teardown. The run read the stack at its start: if the
+ * resource is no longer DELETE_IN_PROGRESS, or the stack can no longer be read (the grant or the
+ * role is gone), the request was answered. Any other answer (throttled, a network failure), and an
+ * update's cleanup (whose old resource is not listed), counts as not answered: a second answer is
+ * ignored by CloudFormation, a missing one would hold the stack.
+ */
+async function answeredByAnotherDelivery(event: TeardownEvent & { RequestType: 'Delete' }, stacks: StackApi, deps: DecisionDeps): Promise<AlreadyAnswered | undefined> {
+  let nextToken: string | undefined;
+  do {
+    const page = await stacks.listStackResources(event.StackId, nextToken);
+    if ('error' in page) {
+      return ANSWERED_WHEN_UNREADABLE.has(page.error) ? { kind: 'alreadyAnswered', seen: `ListStackResources answered ${page.error}` } : undefined;
+    }
+    const own = page.resources.find((r) => r.logicalResourceId === event.LogicalResourceId);
+    if (own && own.physicalResourceId !== event.PhysicalResourceId) {
+      // An update's cleanup: the logical id now names the new resource, and the old one is not listed.
+      return undefined;
+    }
+    if (own) {
+      return own.resourceStatus === 'DELETE_IN_PROGRESS' ? undefined : { kind: 'alreadyAnswered', seen: `resource ${own.logicalResourceId} is ${own.resourceStatus}` };
+    }
+    nextToken = page.nextToken;
+  } while (nextToken && deps.now() + stacks.maxCallMs < deps.runDeadline);
+  return nextToken ? undefined : { kind: 'alreadyAnswered', seen: `resource ${event.LogicalResourceId} is no longer in the stack` };
+}
+
+/** Errors of a stack read that could be made at the start of the run: its grant, role or stack is gone since. */
+const ANSWERED_WHEN_UNREADABLE = new Set(['AccessDenied', 'AccessDeniedException', 'ValidationError', 'InvalidClientTokenId', 'UnrecognizedClientException', 'ExpiredToken']);
 
 /** Marks the model with a failed cleanup teardown; a mark that cannot be written is logged, and the next attempt waits again. */
 async function markCleanupFailure(model: ModelVersion, key: string, failure: CleanupFailure, deps: DecisionDeps): Promise<void> {

@@ -37,6 +37,10 @@ export async function handler(event: TeardownEvent, context: Context): Promise<v
   });
 
   const decision = await decideSafely(event, context);
+  if (decision.kind === 'alreadyAnswered') {
+    log({ message: 'answered by another delivery', seen: decision.seen });
+    return;
+  }
   const response = decision.kind === 'handoff' ? await handOff(event, context, decision.handoff) : decision;
   if (!response) {
     return;

@@ -3,8 +3,8 @@ import { ErrorAnswer, ModelApi } from './model-api';
 import { ModelVersion } from './properties';
 import { Retried, RetryDeps, retrying } from './retrying';
 import { StackApi, StackDescription, StackEventSummary, StackResource } from './stack-api';
-import { beforeDelete, StackIntent, stackIntent, TeardownPhase } from './stack-intent';
-import { claimsUnreadableReason, stackUnreadableReason } from './teardown-reasons';
+import { beforeDelete, claims, StackIntent, stackIntent, TeardownPhase } from './stack-intent';
+import { claimsUnreadableReason, ownStatusUnconfirmedReason, stackUnreadableReason } from './teardown-reasons';
 
 /**
  * Whether a Delete may end its model: the stack (and its root, when nested) must show that its own
@@ -72,8 +72,32 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
     rootStatus = root.answered.status;
   }
 
-  const stackResources = (resources as { answered: { resources: StackResource[] } }).answered.resources;
+  let stackResources = (resources as { answered: { resources: StackResource[] } }).answered.resources;
   let intent: StackIntent = stackIntent({ status: stack.status, resources: stackResources, rootStatus }, model.arn);
+  // CloudFormation promises no order between a resource's status and the request it sends: a read
+  // may still show this resource live. Read again, within a bound, until it shows the delete.
+  const confirmFrom = deps.now();
+  // The last read starts by the end of the wait, and ends within the run.
+  const confirmBound = Math.min(request.waitDeadline, request.runDeadline - deps.stacks.maxCallMs, confirmFrom + OWN_STATUS_CONFIRM_MS);
+  for (let pause = OWN_STATUS_FIRST_PAUSE_MS; intent.kind === 'claimedInStack'; pause = Math.min(2 * pause, OWN_STATUS_MAX_PAUSE_MS)) {
+    const self = stackResources.find((r) => r.logicalResourceId === request.logicalId && claims(r, model.arn));
+    if (!self) {
+      break;
+    }
+    if (deps.now() + pause > confirmBound) {
+      if (request.runDeadline - deps.stacks.maxCallMs < Math.min(request.waitDeadline, confirmFrom + OWN_STATUS_CONFIRM_MS)) {
+        return { kind: 'outOfRunTime' };
+      }
+      return { kind: 'failed', reason: ownStatusUnconfirmedReason(model, request.logicalId, self.resourceStatus, deps.now() - confirmFrom) };
+    }
+    deps.log({ message: 'own status not yet deleting', model: model.arn, status: self.resourceStatus, pauseMs: pause });
+    await deps.sleep(pause);
+    const again = await listResources(stackId, deps, deadline);
+    if ('outOfTime' in again) return unanswered('stack', again);
+    if ('error' in again.answered) return { kind: 'failed', reason: stackUnreadableReason(model, again.answered, false) };
+    stackResources = again.answered.resources;
+    intent = stackIntent({ status: stack.status, resources: stackResources, rootStatus }, model.arn);
+  }
   if (intent.kind === 'tearDown' && intent.phase === 'STACK_DELETE') {
     // A create-stack with OnFailure DELETE deletes the stack instead of rolling it back: the
     // top-level stack's events tell whether it ever completed its create.
@@ -119,6 +143,11 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
   }
   return { ...intent, tags: listed.answered.tags };
 }
+
+/** How long a Delete reads its own resource again until it shows DELETE_IN_PROGRESS, and the pauses between reads. */
+const OWN_STATUS_CONFIRM_MS = 60_000;
+const OWN_STATUS_FIRST_PAUSE_MS = 500;
+const OWN_STATUS_MAX_PAUSE_MS = 8_000;
 
 /** A model that no longer exists: the teardown finds it gone and says so. */
 function gone(answer: object): boolean {

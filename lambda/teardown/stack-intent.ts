@@ -91,7 +91,8 @@ export function beforeDelete(events: readonly StackEventSummary[], stackId: stri
   return CREATE_NOT_COMPLETED.has(own[0].resourceStatus) ? 'createFailed' : 'completed';
 }
 
-function claims(resource: StackResource, modelArn: string): boolean {
+/** Whether `resource` is a live model resource of `modelArn` (not being deleted, nor deleted). */
+export function claims(resource: StackResource, modelArn: string): boolean {
   // The type from the contract, not from the event, which a forged Delete could set to anything.
   return resource.resourceType === MODEL_RESOURCE_TYPE
     && resource.physicalResourceId === modelArn

@@ -95,6 +95,15 @@ export function stackUnreadableReason(model: ModelVersion, answer: { error: stri
   return `Could not read the stack to confirm that it means to end model ${model.name} (${said})${denied ? '; allow cloudformation:DescribeStacks, cloudformation:ListStackResources and cloudformation:DescribeStackEvents on the stack (and DescribeStacks and DescribeStackEvents on its root stack) for the teardown role (check SCPs)' : ''}.`;
 }
 
+/**
+ * Why the Delete left the model: the stack still showed the resource itself live (not being
+ * deleted) after reading again for `waitedMs`, so it could not be confirmed that the stack is
+ * deleting it now (a read that lags the request, or a Delete the stack did not send).
+ */
+export function ownStatusUnconfirmedReason(model: ModelVersion, logicalId: string, status: string, waitedMs: number): string {
+  return `The stack still showed this resource (${logicalId.slice(0, 255)}) as ${status.slice(0, 40)}, not DELETE_IN_PROGRESS, after reading it again for ${humanDuration(waitedMs)}, so it could not be confirmed that the stack is deleting model ${model.name} now; the model was left as it is.`;
+}
+
 /** Why the model's claims could not be read or released; `throttled` when retries ran out on throttling. */
 export function claimsUnreadableReason(model: ModelVersion, answer: { error: string; message: string }, throttled: boolean): string {
   const said = `${answer.error}: ${answer.message.slice(0, MAX_SERVICE_MESSAGE)}`;

@@ -69,7 +69,8 @@ export interface TeardownDeps {
 export type TeardownOutcome =
   /**
    * The model is gone (DELETE) or not running (STOP); `tornDown` when this teardown made it so
-   * (its Delete, or for STOP its Stop, was accepted), not when it found the model so already.
+   * (its Delete, or for STOP its Stop, was accepted, or the model it saw is gone since), not when
+   * it found the model so already.
    */
   | { readonly result: 'DONE'; readonly summary: string; readonly tornDown: boolean }
   /** The teardown cannot finish; `lastState` is what it last saw of the model. */
@@ -173,8 +174,12 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
     pacing = afterAdmittedCall(deps.pacing, pacing);
 
     if ('error' in answer && answer.error === 'ResourceNotFoundException') {
+      // A model this teardown saw (in this run or an earlier one) that is gone now was deleted by
+      // it, or by a twin delivery of the same event (Lambda may deliver one twice): counted once,
+      // by whichever run answers first.
+      const sawModel = state !== 'UNKNOWN' && state !== 'GONE';
       see('GONE');
-      return done(deleteAccepted ? 'the model is deleted' : 'the model no longer exists', deleteAccepted);
+      return done(deleteAccepted ? 'the model is deleted' : 'the model no longer exists', deleteAccepted || sawModel);
     }
 
     if (next === 'StopProjectVersion') {

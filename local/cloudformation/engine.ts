@@ -8,7 +8,7 @@ import { ResourceContext, ResourceFailure, ResourceProvider } from './providers/
 import { NESTED_STACK_TYPE, reasonOf, ResourceActions, retainedOnDelete } from './resource-actions';
 import { ResourceAction, ResourceFaults } from './resource-faults';
 import { StackHost } from './stack-host';
-import { parameterValues } from './stack-parameters';
+import { parameterInputs, parameterValues, withPreviousValues } from './stack-parameters';
 import { LiveStack, ResourceStatus, StackEvent, StackResource, StackStatus } from './stack-state';
 import { StackUpdate } from './stack-update';
 import { CloudFormationStrictness, strictCloudFormation } from './strictness';
@@ -100,6 +100,15 @@ export interface CreateStackInput {
   readonly onFailure?: OnFailure;
 }
 
+/** What update-stack is given. */
+export interface UpdateStackInput {
+  readonly stackName: string;
+  readonly template: Template;
+  readonly parameters?: Record<string, string>;
+  /** Parameters sent with UsePreviousValue: true. @default - none */
+  readonly usePreviousValue?: readonly string[];
+}
+
 /** What a stack operation came to. */
 export interface OperationResult {
   readonly stackId: string;
@@ -164,20 +173,26 @@ export class CloudFormationEngine extends EventEmitter implements StackHost {
     const parameters = parameterValues(input.template, input.parameters ?? {}, {}, this.ssm);
     DependencyGraph.of(input.template);
     const stack = this.newStack(input.stackName, input.template, parameters);
+    stack.parameterInputs = parameterInputs(input.template, input.parameters ?? {});
     const firstEvent = this.log.length;
     await this.runCreate(stack, 'User Initiated', input.onFailure);
     return this.result(stack, firstEvent);
   }
 
-  /** update-stack: resolves when the stack is UPDATE_COMPLETE or UPDATE_ROLLBACK_COMPLETE (or _FAILED). */
-  public async updateStack(input: { stackName: string; template: Template; parameters?: Record<string, string> }): Promise<OperationResult> {
+  /**
+   * update-stack: resolves when the stack is UPDATE_COMPLETE or UPDATE_ROLLBACK_COMPLETE (or _FAILED).
+   * `usePreviousValue` names the parameters sent with UsePreviousValue: true (what `cdk deploy` sends
+   * for every parameter of the deployed stack it is not given).
+   */
+  public async updateStack(input: UpdateStackInput): Promise<OperationResult> {
     validateTemplate(input.template);
     const stack = this.existing(input.stackName);
     this.refuseNested(stack, 'updated');
     if (!STABLE.includes(stack.status)) {
       throw new CloudFormationError('ValidationError', `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
     }
-    const parameters = parameterValues(input.template, input.parameters ?? {}, stack.parameters, this.ssm);
+    const given = withPreviousValues(input.template, input.parameters ?? {}, input.usePreviousValue ?? [], stack.parameterInputs ?? {});
+    const parameters = parameterValues(input.template, given, stack.parameters, this.ssm);
     const update = new StackUpdate(this, stack, input.template, parameters);
     if (update.changesNothing) {
       throw new CloudFormationError('ValidationError', 'No updates are to be performed.');
@@ -187,6 +202,7 @@ export class CloudFormationEngine extends EventEmitter implements StackHost {
     }
     const firstEvent = this.log.length;
     if (await update.apply('User Initiated')) {
+      stack.parameterInputs = parameterInputs(input.template, given);
       await update.cleanup();
     } else {
       await update.rollback();

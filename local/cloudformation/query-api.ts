@@ -67,8 +67,12 @@ const PAGE_SIZE = 100;
 
 export class CloudFormationQueryApi {
   /** Starts the API on a free port of 127.0.0.1. */
-  static async start(engine: StackDirectory, authorizer?: QueryAuthorizer): Promise<CloudFormationQueryApi> {
-    const api = new CloudFormationQueryApi(engine, authorizer);
+  /**
+   * `statusLagMs`: how long a resource's new status takes to show (CloudFormationStrictness's
+   * `resourceStatusLagMs`), read at each call. @default - at once
+   */
+  static async start(engine: StackDirectory, authorizer?: QueryAuthorizer, statusLagMs: () => number = () => 0): Promise<CloudFormationQueryApi> {
+    const api = new CloudFormationQueryApi(engine, authorizer, statusLagMs);
     await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
     return api;
   }
@@ -78,10 +82,32 @@ export class CloudFormationQueryApi {
   private readonly server: Server;
   private faults?: { readonly options: QueryApiFaults; readonly random: () => number; tokens: number; refilledAt: number };
 
-  private constructor(private readonly engine: StackDirectory, private readonly authorizer?: QueryAuthorizer) {
+  private constructor(
+    private readonly engine: StackDirectory,
+    private readonly authorizer?: QueryAuthorizer,
+    private readonly statusLagMs: () => number = () => 0,
+  ) {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err) => this.sendError(res, new CloudFormationError('InternalFailure', String(err), 500)));
     });
+  }
+
+  /**
+   * The resource as the read API shows it: a status newer than the lag shows as the status before
+   * it, as CloudFormation's reads may lag the requests it sends (local/cloudformation/strictness.ts,
+   * `resourceStatusLagMs`).
+   */
+  private visible(stack: LiveStack, resource: StackResource): StackResource {
+    const shownBefore = Date.now() - this.statusLagMs();
+    if (resource.lastUpdated.getTime() <= shownBefore) {
+      return resource;
+    }
+    // The status before the latest change (a change newer than the lag has not shown yet).
+    const own = stack.events.filter((e) => e.logicalResourceId === resource.logicalId);
+    const shown = own.length >= 2 && own[own.length - 1].resourceStatus === resource.status ? own[own.length - 2] : undefined;
+    return shown && shown.resourceStatus !== resource.status
+      ? { ...resource, status: shown.resourceStatus as StackResource['status'], statusReason: shown.resourceStatusReason, physicalId: shown.physicalResourceId ?? resource.physicalId, lastUpdated: shown.timestamp }
+      : resource;
   }
 
   /** The URL for `AWS_ENDPOINT_URL_CLOUDFORMATION` or the SDK's `endpoint`. */
@@ -204,7 +230,7 @@ export class CloudFormationQueryApi {
       case 'ListStackResources': {
         const stack = this.stackNamed(required(form, 'StackName'));
         authorize(stack.stackId);
-        const resources = [...stack.resources.values()];
+        const resources = [...stack.resources.values()].map((r) => this.visible(stack, r));
         const start = pageStart(form.get('NextToken'), stack);
         const page = resources.slice(start, start + PAGE_SIZE);
         const next = nextPageToken(stack, start, resources.length);
@@ -245,7 +271,7 @@ export class CloudFormationQueryApi {
         if (!resource) {
           throw new CloudFormationError('ValidationError', `Resource ${logicalId} does not exist for stack ${stack.stackName}`);
         }
-        return node('StackResourceDetail', resourceXml(stack, resource, 'LastUpdatedTimestamp')
+        return node('StackResourceDetail', resourceXml(stack, this.visible(stack, resource), 'LastUpdatedTimestamp')
           + element('Metadata', JSON.stringify(stack.template.Resources[logicalId]?.Metadata ?? {})));
       }
       case 'DescribeStackResources': {
@@ -261,7 +287,9 @@ export class CloudFormationQueryApi {
         }
         authorize(stack.stackId);
         const logicalId = form.get('LogicalResourceId');
-        const resources = [...stack.resources.values()].filter((r) => logicalId === null || r.logicalId === logicalId);
+        const resources = [...stack.resources.values()]
+          .filter((r) => logicalId === null || r.logicalId === logicalId)
+          .map((r) => this.visible(stack, r));
         return node('StackResources', resources.map((r) => member(resourceXml(stack, r, 'Timestamp'))).join(''));
       }
       default:

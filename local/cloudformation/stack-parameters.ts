@@ -45,3 +45,38 @@ export function parameterValues(
   }
   return values;
 }
+
+/**
+ * The inputs of an update whose `usePreviousValue` parameters keep the value the stack was given
+ * before (UpdateStack's `Parameter.UsePreviousValue`: "During a stack update, use the existing
+ * parameter value that the stack is using for a given parameter key",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html). The value
+ * kept is the input (an SSM parameter's name, not its value), so it is resolved again. A key the
+ * previous stack did not have is refused, as CloudFormation refuses it.
+ */
+export function withPreviousValues(
+  template: Template,
+  given: Record<string, string>,
+  usePreviousValue: readonly string[],
+  previousInputs: Record<string, string>,
+): Record<string, string> {
+  const inputs = { ...given };
+  for (const name of usePreviousValue) {
+    if (name in given) {
+      throw new CloudFormationError('ValidationError', `Invalid input for parameter key ${name}. Cannot specify usePreviousValue as true and non empty value for a parameter`);
+    }
+    if (!(name in previousInputs) || !(name in (template.Parameters ?? {}))) {
+      throw new CloudFormationError('ValidationError', `Invalid input for parameter key ${name}. Cannot specify usePreviousValue as true for a parameter key not in the previous template`);
+    }
+    inputs[name] = previousInputs[name];
+  }
+  return inputs;
+}
+
+/** The inputs in force for the parameters `template` declares: the given value, else the Default (what the next update's UsePreviousValue keeps). */
+export function parameterInputs(template: Template, given: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(template.Parameters ?? {}).flatMap(([name, parameter]) => {
+    const value = given[name] ?? (parameter.Default !== undefined ? String(parameter.Default) : undefined);
+    return value === undefined ? [] : [[name, value]];
+  }));
+}

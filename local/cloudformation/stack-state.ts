@@ -54,6 +54,8 @@ export interface LiveStack {
   template: Template;
   /** Parameter values in force. */
   parameters: Record<string, string>;
+  /** The parameters' inputs in force (an SSM parameter's name, not its value), which UsePreviousValue keeps. */
+  parameterInputs?: Record<string, string>;
   readonly resources: Map<string, StackResource>;
   readonly events: StackEvent[];
   readonly createdAt: Date;

@@ -17,9 +17,19 @@ export interface CloudFormationStrictness {
    * 1 is the kinder form.
    */
   cleanupDeleteAttempts: number;
+  /**
+   * How long a resource's new status takes to show in the read API (ListStackResources,
+   * DescribeStackResource(s)): CloudFormation promises no ordering between a resource's status
+   * and the request it sends to a custom resource (the request reaches the function through
+   * Lambda's asynchronous queue, and DescribeStackResource reads CloudFormation's own store;
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requests.html names no
+   * such guarantee), so a function may read its resource's status from before the request. 0 is
+   * the kinder form: every status shows at once.
+   */
+  resourceStatusLagMs: number;
 }
 
 /** As strict as CloudFormation. */
 export function strictCloudFormation(): CloudFormationStrictness {
-  return { adoptFailedUpdatePhysicalId: true, cleanupDeleteAttempts: 3 };
+  return { adoptFailedUpdatePhysicalId: true, cleanupDeleteAttempts: 3, resourceStatusLagMs: 1_500 };
 }

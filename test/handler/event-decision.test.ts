@@ -150,7 +150,8 @@ describe('Delete', () => {
     const e = event('Delete', { PhysicalResourceId: ARN });
     const decision = await decide(withProperties(e, { ProjectVersionArn: NEW_ARN, TeardownAction: 'STOP' }), d);
     const sentAt = Date.UTC(2026, 10, 23, 12, 0, 0);
-    expect(stackReads(d.calls)).toEqual([`DescribeStacks ${STACK_ID}`, `ListStackResources ${STACK_ID}`, `DescribeStackEvents ${STACK_ID}`]);
+    // The last read: whether another delivery of the event has answered already (it has not).
+    expect(stackReads(d.calls)).toEqual([`DescribeStacks ${STACK_ID}`, `ListStackResources ${STACK_ID}`, `DescribeStackEvents ${STACK_ID}`, `ListStackResources ${STACK_ID}`]);
     expect(d.requests).toEqual([{ model: readModelVersion(ARN), action: 'STOP', waitStartedAt: sentAt, waitDeadline: sentAt + 600_000, runDeadline: NOW + 60_000 }]);
     expect(decision).toEqual({ kind: 'respond', status: 'SUCCESS', physicalResourceId: ARN, reason: 'Model birds/v1: the model is deleted (after 30s).', counts: 'TORN_DOWN' });
   });
@@ -173,6 +174,47 @@ describe('Delete', () => {
     });
   });
 
+  describe('another delivery of the same Delete (Lambda may deliver an event twice)', () => {
+    const denied = { error: 'AccessDenied', message: 'not authorized to perform: cloudformation:ListStackResources', httpStatus: 403 };
+
+    test('answers nothing and counts nothing once the resource is DELETE_COMPLETE: the other delivery answered', async () => {
+      const d = deps({ result: 'FAILED', reason: 'Rekognition denied DeleteProjectVersion.', lastState: 'DELETING' });
+      const tearDown = d.tearDown;
+      (d as { tearDown: typeof tearDown }).tearDown = async (request) => {
+        d.stackTable[STACK_ID] = { ...DELETING_STACK, resources: [modelResource('Model', ARN, 'DELETE_COMPLETE')] };
+        return tearDown(request);
+      };
+      expect(await decide(event('Delete', { PhysicalResourceId: ARN }), d)).toEqual({ kind: 'alreadyAnswered', seen: 'resource Model is DELETE_COMPLETE' });
+    });
+
+    test('answers nothing once the stack it could read at the start is denied: the resource\'s grant went with it', async () => {
+      const d = deps();
+      d.failures.ListStackResources = [undefined as never, denied];
+      expect(await decide(event('Delete', { PhysicalResourceId: ARN }), d)).toEqual({ kind: 'alreadyAnswered', seen: 'ListStackResources answered AccessDenied' });
+    });
+
+    test('answers nothing when a hand-off finds the stack it read before denied: the twin answered and the grant went', async () => {
+      const d = deps();
+      d.failures.DescribeStacks = [denied];
+      d.failures.ListStackResources = [denied, denied];
+      const handedOn = { ...event('Delete', { PhysicalResourceId: ARN }), TeardownHandoff: { waitStartedAt: NOW - 30_000, run: 2 } } as TeardownEvent;
+      expect(await decide(handedOn, d)).toEqual({ kind: 'alreadyAnswered', seen: 'ListStackResources answered AccessDenied' });
+      // The first run of a request cannot tell a late twin from a role that was never allowed: it fails loud.
+      const first = deps();
+      first.failures.DescribeStacks = [denied];
+      first.failures.ListStackResources = [denied, denied];
+      expect(await decide(event('Delete', { PhysicalResourceId: ARN }), first)).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
+    });
+
+    test('answers when it cannot tell: a throttled read, or an update\'s cleanup, whose old resource is not listed', async () => {
+      const d = deps();
+      d.failures.ListStackResources = [undefined as never, throttled];
+      expect(await decide(event('Delete', { PhysicalResourceId: ARN }), d)).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
+      const cleanup = deps(undefined, { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [modelResource('Model', NEW_ARN, 'UPDATE_COMPLETE')] });
+      expect(await decide(event('Delete', { PhysicalResourceId: ARN }), cleanup)).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
+    });
+  });
+
   test('in the cleanup phase of an update, says that CloudFormation ignores the failure', async () => {
     const stack: FakeStack = { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [modelResource('Model', NEW_ARN, 'UPDATE_COMPLETE')] };
     const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), deps({ result: 'FAILED', reason: 'It broke.', lastState: 'RUNNING' }, stack));
@@ -184,7 +226,7 @@ describe('Delete', () => {
     ['the update\'s cleanup removes the resource', { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [modelResource('Model', ARN, 'DELETE_IN_PROGRESS')] }],
     ['the update\'s cleanup deletes the replaced model', { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [modelResource('Model', NEW_ARN, 'UPDATE_COMPLETE')] }],
     ['another resource that claimed the model is deleted already', { status: 'DELETE_IN_PROGRESS', resources: [modelResource('Model', ARN, 'DELETE_IN_PROGRESS'), modelResource('Twin', ARN, 'DELETE_COMPLETE')] }],
-    ['a resource of another type has the same physical id', { status: 'DELETE_IN_PROGRESS', resources: [{ ...modelResource('Other', ARN, 'CREATE_COMPLETE'), resourceType: 'Custom::Other' }] }],
+    ['a resource of another type has the same physical id', { status: 'DELETE_IN_PROGRESS', resources: [modelResource('Model', ARN, 'DELETE_IN_PROGRESS'), { ...modelResource('Other', ARN, 'CREATE_COMPLETE'), resourceType: 'Custom::Other' }] }],
   ] as Array<[string, FakeStack]>)('tears down when %s', async (_, stack) => {
     const d = deps(undefined, stack);
     const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
@@ -203,7 +245,6 @@ describe('Delete', () => {
       /^Model birds\/v1 was left as it is: resource Renamed of the stack still claims it \(CREATE_COMPLETE\); this resource's claim on it was released\.$/],
     ['a second resource on the same model, not yet deleted', { status: 'DELETE_IN_PROGRESS', resources: [modelResource('Model', ARN, 'DELETE_IN_PROGRESS'), modelResource('Twin', ARN, 'UPDATE_COMPLETE')] }, /resource Twin of the stack still claims it/],
     ['a second resource on the same model that the stack retains', { status: 'DELETE_IN_PROGRESS', resources: [modelResource('Model', ARN, 'DELETE_IN_PROGRESS'), modelResource('Twin', ARN, 'DELETE_SKIPPED')] }, /resource Twin of the stack still claims it \(DELETE_SKIPPED\)/],
-    ['a forged Delete for a resource the stack has not reached yet', { status: 'DELETE_IN_PROGRESS', resources: [modelResource('Model', ARN, 'CREATE_COMPLETE')] }, /resource Model of the stack still claims it/],
   ] as Array<[string, FakeStack, RegExp]>)('leaves the model as it is on %s, says why, and counts no teardown', async (_, stack, reason) => {
     const d = deps(undefined, stack);
     const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
@@ -211,6 +252,31 @@ describe('Delete', () => {
     expect(decision).not.toHaveProperty('counts');
     expect((decision as { reason: string }).reason).toMatch(reason);
     expect(d.requests).toHaveLength(0);
+  });
+
+  describe('its own resource still shown live (a read that lags the request: CloudFormation promises no order)', () => {
+    test('reads again until the resource shows DELETE_IN_PROGRESS, then tears down', async () => {
+      const d = deps(undefined, { status: 'DELETE_IN_PROGRESS', resources: [modelResource('Model', ARN, 'CREATE_COMPLETE')] });
+      const sleep = d.sleep;
+      let pauses = 0;
+      (d as { sleep: typeof sleep }).sleep = async (ms) => {
+        if (++pauses === 2) d.stackTable[STACK_ID] = DELETING_STACK;
+        return sleep(ms);
+      };
+      expect(await decide(event('Delete', { PhysicalResourceId: ARN }), d)).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
+      expect(d.requests).toHaveLength(1);
+      expect(stackReads(d.calls).filter((c) => c.startsWith('ListStackResources')).length).toBeGreaterThanOrEqual(3);
+    });
+
+    test('a forged Delete for a resource the stack has not reached: after reading for a minute, fails saying what it saw, the model untouched', async () => {
+      // A run of Lambda's 15 minutes: the minute of reads fits in it (a shorter run hands the reads on).
+      const d = { ...deps(undefined, { status: 'DELETE_IN_PROGRESS', resources: [modelResource('Model', ARN, 'CREATE_COMPLETE')] }), runDeadline: NOW + 900_000 };
+      const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+      expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: ARN, counts: 'FAILED_TEARDOWN' });
+      expect((decision as { reason: string }).reason).toMatch(/^The stack still showed this resource \(Model\) as CREATE_COMPLETE, not DELETE_IN_PROGRESS, after reading it again for \d+s, so it could not be confirmed that the stack is deleting model birds\/v1 now; the model was left as it is\./);
+      expect(d.requests).toHaveLength(0);
+      expect(d.now() - NOW).toBeLessThanOrEqual(60_000);
+    });
   });
 
   test('fails without touching the model when it cannot read the stack, naming the permission and what to do', async () => {

@@ -7,7 +7,7 @@ import { TargetLanguage, TranslatedSnippet } from 'jsii-rosetta';
 import { decide, TeardownEvent } from '../../lambda/teardown/event-decision';
 import { ErrorAnswer } from '../../lambda/teardown/model-api';
 import { readModelVersion, readProperties } from '../../lambda/teardown/properties';
-import { claimNotRecordedReason, claimsUnreadableReason, cleanupRetryReason, failureReason, stackUnreadableReason, timeoutReason } from '../../lambda/teardown/teardown-reasons';
+import { claimNotRecordedReason, claimsUnreadableReason, cleanupRetryReason, failureReason, ownStatusUnconfirmedReason, stackUnreadableReason, timeoutReason } from '../../lambda/teardown/teardown-reasons';
 import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
 import { DELETING_STACK, deps, FakeStack, STACK_ID } from '../handler/decision-deps';
 
@@ -245,8 +245,9 @@ describe('the table of failure reasons', () => {
       claimNotRecordedReason(readModelVersion(ARN)!, { error: 'ThrottlingException', message: 'slow down' }, true),
     ];
     const retried = cleanupRetryReason(readModelVersion(ARN)!, 3_000, 2);
+    const unconfirmed = ownStatusUnconfirmedReason(readModelVersion(ARN)!, 'Model', 'CREATE_COMPLETE', 60_000);
     const noEndpoint = failureReason(readModelVersion(ARN)!, 'StopProjectVersion', { error: 'Error', message: 'getaddrinfo ENOTFOUND', code: 'ENOTFOUND' });
-    return [...timeouts, ...refusals, noEndpoint, retried, ...properties, ...decisions, ...claims];
+    return [...timeouts, ...refusals, noEndpoint, retried, unconfirmed, ...properties, ...decisions, ...claims];
   }
 
   test('every reason the handler gives for a timeout, a refusal or bad properties is in the table', async () => {

@@ -68,3 +68,32 @@ test('30 models with 99-character ARNs deploy within IAM\'s limit, and their des
     aws.api.clearFaults();
   }
 });
+
+test('a stack at the limit replaces one model\'s literal ARN: the new policy fits beside the old one, the update completes and tears the old model down', async () => {
+  // IAM counts the role's inline policies at every moment (local/iam: PutRolePolicy refuses with
+  // LimitExceeded past 10,240 characters); the new ARN's policy is created before the old one is
+  // deleted in the cleanup phase, so the role holds one policy more than the template for a while.
+  let limit = 0;
+  try {
+    modelsStack('ReplaceProbe', 600);
+  } catch (err) {
+    limit = Number(/would be model number (\d+)/.exec((err as Error).message)?.[1]) - 1;
+  }
+  const arns = Array.from({ length: limit }, (_, i) => modelArn(`replace-${i}`));
+  const replacement = modelArn('replace-new');
+  [...arns, replacement].forEach((arn) => aws.sim.addModel(arn, { status: 'RUNNING', stopDurationMs: 10, deleteDurationMs: 10 }));
+  const deploy = (first: string) => aws.deploy(aws.synthesize(stackOf(aws, 'ReplaceAtLimit', (s) => {
+    [first, ...arns.slice(1)].forEach((projectVersionArn, i) => new CustomLabelsModelLifecycle(s, `Model${i}`, { projectVersionArn }));
+  })));
+  expect((await deploy(arns[0])).status).toBe('CREATE_COMPLETE');
+
+  const update = await deploy(replacement);
+
+  expect(update.status).toBe('UPDATE_COMPLETE');
+  expect(update.events.filter((e) => /FAILED/.test(e.resourceStatus))).toEqual([]);
+  expect(aws.sim.status(arns[0])).toBeUndefined();
+  expect(aws.sim.status(replacement)).toBe('RUNNING');
+  expect(aws.sim.models().length).toBe(limit);
+
+  expect((await aws.destroy('ReplaceAtLimit')).status).toBe('DELETE_COMPLETE');
+});

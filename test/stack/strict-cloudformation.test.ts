@@ -10,6 +10,11 @@ import { CustomLabelsModelLifecycle } from '../../src';
 
 jest.setTimeout(120_000);
 
+/** Runs `undo` after the current test, passed or failed. */
+const undos: Array<() => void> = [];
+const afterOnce = (undo: () => void) => undos.push(undo);
+afterEach(() => undos.splice(0).forEach((undo) => undo()));
+
 const metricLines = (report: StackOperationReport) => report.functionRuns.flatMap((run) => run.logs).filter((line) => '_aws' in line);
 
 let aws: LocalAws;
@@ -145,4 +150,87 @@ describe('a first deploy that fails on another resource, with OnFailure', () => 
     expect(destroy.status).toBe('DELETE_COMPLETE');
     expect(aws.sim.status(arn)).toBeUndefined();
   });
+});
+
+describe('a parameter not given on update keeps its value, as `cdk deploy` keeps it (UsePreviousValue)', () => {
+  /** A stack whose model ARN is a parameter with a Default; `topic` changes the template otherwise. */
+  const parameterStack = (name: string, defaultArn: string, topic: boolean) => {
+    let modelId = '';
+    const stack = stackOf(aws, name, (s) => {
+      const arn = new CfnParameter(s, 'ModelArn', { type: 'String', default: defaultArn }).valueAsString;
+      modelId = modelResourceId(new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn }));
+      if (topic) {
+        new CfnResource(s, 'Topic', { type: 'AWS::SNS::Topic' });
+      }
+    });
+    return { synthesized: aws.synthesize(stack), modelId: () => modelId };
+  };
+
+  test('a later deploy without the parameter keeps the model given before: nothing replaced, nothing torn down', async () => {
+    const [defaultArn, givenArn] = [modelArn('parameter-default'), modelArn('parameter-given')];
+    addRunningModel(aws, defaultArn);
+    addRunningModel(aws, givenArn);
+    const first = parameterStack('PreviousParameter', defaultArn, false);
+    expect((await aws.deploy(first.synthesized, { parameters: { ModelArn: givenArn } })).status).toBe('CREATE_COMPLETE');
+
+    const update = await aws.deploy(parameterStack('PreviousParameter', defaultArn, true).synthesized);
+
+    expect(update.status).toBe('UPDATE_COMPLETE');
+    expect(aws.stack('PreviousParameter')!.parameters.ModelArn).toBe(givenArn);
+    expect(aws.stack('PreviousParameter')!.resources.get(first.modelId())?.physicalId).toBe(givenArn);
+    expect(update.customResourceRequests.filter((r) => r.event.LogicalResourceId === first.modelId())).toEqual([]);
+    expect([aws.sim.status(defaultArn), aws.sim.status(givenArn)]).toEqual(['RUNNING', 'RUNNING']);
+  });
+
+  test('the kinder form (previousParameters: false, the Default wins) changes the ARN behind the user\'s back: the update is refused and rolls back', async () => {
+    // Kept to show what the Default winning did: a deploy that changes nothing about the model fails.
+    const [defaultArn, givenArn] = [modelArn('kinder-default'), modelArn('kinder-given')];
+    addRunningModel(aws, defaultArn);
+    addRunningModel(aws, givenArn);
+    const first = parameterStack('DefaultParameter', defaultArn, false);
+    expect((await aws.deploy(first.synthesized, { parameters: { ModelArn: givenArn } })).status).toBe('CREATE_COMPLETE');
+
+    const update = await aws.deploy(parameterStack('DefaultParameter', defaultArn, true).synthesized, { previousParameters: false });
+
+    expect(update.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(eventOf(update, first.modelId(), 'UPDATE_FAILED')?.resourceStatusReason).toMatch(/ProjectVersionArn changed from birds\/kinder-given to birds\/kinder-default/);
+    expect(aws.stack('DefaultParameter')!.resources.get(first.modelId())?.physicalId).toBe(givenArn);
+    expect([aws.sim.status(defaultArn), aws.sim.status(givenArn)]).toEqual(['RUNNING', 'RUNNING']);
+  });
+
+  test('an update that names a parameter the deployed stack lacks with UsePreviousValue is refused, as CloudFormation refuses it', async () => {
+    const arn = modelArn('parameter-refused');
+    addRunningModel(aws, arn);
+    const first = parameterStack('RefusedParameter', arn, false);
+    expect((await aws.deploy(first.synthesized)).status).toBe('CREATE_COMPLETE');
+    const template = first.synthesized.template;
+    await expect(aws.engine.updateStack({ stackName: 'RefusedParameter', template, usePreviousValue: ['Missing'] }))
+      .rejects.toThrow(/Cannot specify usePreviousValue as true for a parameter key not in the previous template/);
+  });
+});
+
+test('a resource status that shows late: the Delete first reads its resource still CREATE_COMPLETE, reads again until DELETE_IN_PROGRESS, and tears the model down', async () => {
+  expect(aws.engine.strictness.resourceStatusLagMs).toBeGreaterThan(0);
+  // Longer than the default, so that the first read falls within it however slowly the function's process starts.
+  const lagMs = aws.engine.strictness.resourceStatusLagMs;
+  aws.engine.strictness.resourceStatusLagMs = 5_000;
+  afterOnce(() => { aws.engine.strictness.resourceStatusLagMs = lagMs; });
+  const arn = modelArn('status-lag');
+  addRunningModel(aws, arn);
+  let modelId = '';
+  const stack = stackOf(aws, 'StatusLag', (s) => {
+    modelId = modelResourceId(new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn }));
+  });
+  expect((await aws.deploy(aws.synthesize(stack))).status).toBe('CREATE_COMPLETE');
+
+  const destroy = await aws.destroy('StatusLag');
+
+  expect(destroy.status).toBe('DELETE_COMPLETE');
+  expect(statusesOf(destroy, modelId)).toEqual(['DELETE_IN_PROGRESS', 'DELETE_COMPLETE']);
+  // The stale read was seen: without reading again, the resource would have counted as a live
+  // claimant, the Delete answered SUCCESS leaving the model, and the stack ended DELETE_COMPLETE.
+  const logs = destroy.functionRuns.flatMap((run) => run.logs);
+  expect(logs).toContainEqual(expect.objectContaining({ message: 'own status not yet deleting', status: 'CREATE_COMPLETE' }));
+  expect(aws.sim.status(arn)).toBeUndefined();
+  expect(metricLines(destroy)).toEqual([expect.objectContaining({ Teardowns: 1, TeardownFailures: 0 })]);
 });
