@@ -222,8 +222,3 @@ function checkedManagedDocument(document: PolicyDocument): PolicyDocument {
   }
   return document;
 }
-
-/** The access key id of a SigV4 Authorization header, if it has one. */
-export function signingAccessKeyId(authorization: string | undefined): string | undefined {
-  return /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1];
-}
