@@ -49,7 +49,7 @@ export function modelArn(version: string, region = LOCAL_REGION, project = 'bird
 /** Credentials of the administrator (tests, the CLI): allowed everything. */
 export const ADMIN_CREDENTIALS = { accessKeyId: ADMIN_ACCESS_KEY_ID, secretAccessKey: 'local-admin-secret' };
 
-export interface LocalAwsOptions {
+interface LocalAwsOptions {
   readonly simulator?: SimulatorOptions;
   /**
    * How the Lambda service runs functions: `budgetMs` shortens every run (to make waits longer than
@@ -90,7 +90,7 @@ export interface SentEvent extends SentRequest {
 }
 
 /** How {@link LocalAws.deploy} deploys. */
-export interface DeployOptions {
+interface DeployOptions {
   /** Values of the template's parameters. @default - on update, the values in force; else their defaults */
   readonly parameters?: Record<string, string>;
   /**

@@ -7,13 +7,13 @@
 export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
 
 /** The header's algorithm and its `name=value` fields. */
-export interface SigV4Authorization {
+interface SigV4Authorization {
   readonly algorithm: string;
   readonly fields: ReadonlyMap<string, string>;
 }
 
 /** The five parts of a Credential. */
-export interface CredentialScope {
+interface CredentialScope {
   readonly accessKeyId: string;
   readonly date: string;
   readonly region: string;

@@ -10,7 +10,7 @@ import { CustomLabelsModelLifecycle } from '../src';
  * all deployed to one {@link LocalAws} and so sharing one Rekognition and its limits.
  */
 
-export interface StackFleetOptions {
+interface StackFleetOptions {
   readonly stacks: number;
   readonly modelsPerStack: number;
   /** Every model as the simulator holds it when the stacks are deployed. */
@@ -20,7 +20,7 @@ export interface StackFleetOptions {
 }
 
 /** One deployed stack of the fleet. */
-export interface FleetStack {
+interface FleetStack {
   readonly stackName: string;
   /** Its models' ARNs and the logical ids of their custom resources, in the order of its constructs. */
   readonly models: ReadonlyArray<{ readonly arn: string; readonly logicalId: string }>;

@@ -72,7 +72,7 @@ import { Template, validateTemplate } from './template';
  * `stack-update.ts` (an update's phases), `nested-stacks.ts`, `resource-faults.ts`, `single-event.ts` (one request sent outside an operation).
  */
 /** How the engine reaches resources and what it answers pseudo parameters with. */
-export interface EngineOptions {
+interface EngineOptions {
   readonly region: string;
   readonly account: string;
   /** The provider of a resource type (AWS::CloudFormation::Stack is the engine's own). */
@@ -94,7 +94,7 @@ export interface EngineOptions {
 export type OnFailure = 'ROLLBACK' | 'DELETE' | 'DO_NOTHING';
 
 /** What create-stack is given. */
-export interface CreateStackInput {
+interface CreateStackInput {
   readonly stackName: string;
   readonly template: Template;
   readonly parameters?: Record<string, string>;
@@ -103,7 +103,7 @@ export interface CreateStackInput {
 }
 
 /** What update-stack is given. */
-export interface UpdateStackInput {
+interface UpdateStackInput {
   readonly stackName: string;
   readonly template: Template;
   readonly parameters?: Record<string, string>;

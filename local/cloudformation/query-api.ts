@@ -31,13 +31,13 @@ import { signingScope } from '../sigv4';
  */
 
 /** The stacks the API answers for: the engine's, or a single-event player's. */
-export type StackDirectory = Pick<CloudFormationEngine, 'stack' | 'allStacks'>;
+type StackDirectory = Pick<CloudFormationEngine, 'stack' | 'allStacks'>;
 
 /** Decides a call by its signer. */
-export type QueryAuthorizer = (accessKeyId: string, action: string, resource: string) => { allowed: boolean; message?: string };
+type QueryAuthorizer = (accessKeyId: string, action: string, resource: string) => { allowed: boolean; message?: string };
 
 /** Faults of the read API, set by {@link CloudFormationQueryApi.injectFaults}; rates are shares of calls, 0..1. */
-export interface QueryApiFaults {
+interface QueryApiFaults {
   /** Seed of the random draws (one per call), so that a run repeats exactly. @default 1 */
   readonly seed?: number;
   /** Share of calls answered `Throttling` (HTTP 400, `Rate exceeded`). @default 0 */

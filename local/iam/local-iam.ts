@@ -20,7 +20,7 @@ import { evaluate, PolicyDocument, wildcardMatch } from './policy-evaluation';
 /** The quota on the size of all inline policies of one role, whitespace not counted. */
 export const ROLE_INLINE_POLICIES_MAX_CHARS = 10_240;
 /** The quota on the size of one customer managed policy, whitespace not counted. */
-export const MANAGED_POLICY_MAX_CHARS = 6_144;
+const MANAGED_POLICY_MAX_CHARS = 6_144;
 
 /** The access key of the administrator who runs the stack operations and tests: allowed everything. */
 export const ADMIN_ACCESS_KEY_ID = 'AKIALOCALADMIN000000';

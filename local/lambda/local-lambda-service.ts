@@ -7,7 +7,7 @@ import { signingScope } from '../sigv4';
  * Asked at the moment of each Invoke call whether its signer may do `lambda:InvokeFunction` on the
  * function's ARN; a denial is answered 403 AccessDeniedException. Without one, every signed call is allowed.
  */
-export type InvokeAuthorizer = (accessKeyId: string, action: string, resource: string) => { allowed: boolean; message?: string };
+type InvokeAuthorizer = (accessKeyId: string, action: string, resource: string) => { allowed: boolean; message?: string };
 
 /** Invoke of a function that does not exist (never created, or deleted). */
 export class FunctionNotFoundError extends Error {
@@ -31,7 +31,7 @@ export class FunctionNotFoundError extends Error {
  */
 
 /** One asynchronous event as the service queued it, for {@link LocalLambdaServiceOptions.deliverTwice}. */
-export interface AsyncDelivery {
+interface AsyncDelivery {
   readonly functionArn: string;
   readonly payload: unknown;
   /** Made through the Invoke API (by a function, such as a hand-off to itself), not by a service such as CloudFormation. */
@@ -39,7 +39,7 @@ export interface AsyncDelivery {
 }
 
 /** One invocation the service received. */
-export interface Invocation {
+interface Invocation {
   readonly at: number;
   readonly functionArn: string;
   readonly invocationType: string;

@@ -104,7 +104,7 @@ interface Model {
 }
 
 /** DescribeProjectVersions input, validated. */
-export interface DescribeInput {
+interface DescribeInput {
   readonly projectArn: string;
   readonly versionNames?: readonly string[];
   readonly nextToken?: string;

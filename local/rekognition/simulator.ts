@@ -33,7 +33,7 @@ import {
 } from './validation';
 
 /** The options as they stand, defaults filled in. */
-export type ResolvedSimulatorOptions = Required<Omit<SimulatorOptions, 'tpsLimit'>> & Pick<SimulatorOptions, 'tpsLimit'>;
+type ResolvedSimulatorOptions = Required<Omit<SimulatorOptions, 'tpsLimit'>> & Pick<SimulatorOptions, 'tpsLimit'>;
 
 const DEFAULT_OPTIONS: ResolvedSimulatorOptions = {
   stopWhenNotRunning: 'ResourceInUseException',
@@ -77,7 +77,7 @@ const RESOURCE_MEMBER: Readonly<Record<OperationName, string>> = {
  * Asked at the moment of each call whether its signer may do `rekognition:<operation>` on the
  * named ARN; a denial is answered AccessDeniedException. Without one, every signed call is allowed.
  */
-export type RequestAuthorizer = (accessKeyId: string, action: string, resource: string) => { allowed: boolean; message?: string };
+type RequestAuthorizer = (accessKeyId: string, action: string, resource: string) => { allowed: boolean; message?: string };
 
 /** What one operation answered: the output, and the Status in it for the call record. */
 interface Outcome {

@@ -40,7 +40,7 @@ export const REKOGNITION_ERRORS = [
 ] as const;
 
 /** One of the documented error names. */
-export type RekognitionErrorName = typeof REKOGNITION_ERRORS[number];
+type RekognitionErrorName = typeof REKOGNITION_ERRORS[number];
 
 /** The operations the simulator implements. */
 export const OPERATIONS = [

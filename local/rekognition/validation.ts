@@ -36,7 +36,7 @@ export interface VersionArnParts {
 }
 
 /** The parts of a project ARN that matter to the simulator. */
-export interface ProjectArnParts {
+interface ProjectArnParts {
   readonly region: string;
   readonly projectKey: string;
   /** The trailing creation number. */

@@ -40,7 +40,7 @@ export interface SentRequest {
 }
 
 /** How {@link CustomResourceProvider.request} sends a request. */
-export interface RequestOptions {
+interface RequestOptions {
   /** How many times Lambda delivers the event (it may deliver an asynchronous event twice). @default 1 */
   readonly deliveries?: number;
   /** Changes the event before it is sent (a forged request). @default - sent as built */
@@ -129,7 +129,7 @@ export class CustomResourceProvider implements ResourceProvider {
 }
 
 /** CloudFormation hands a custom resource every scalar property as a string. */
-export function cfnStrings(value: unknown): unknown {
+function cfnStrings(value: unknown): unknown {
   if (Array.isArray(value)) {
     return value.map(cfnStrings);
   }
