@@ -1,6 +1,6 @@
+import { Stack } from 'aws-cdk-lib';
 import { ModelTimeline } from './model-timeline';
 import { TeardownMeasurement } from './scaled-teardown';
-import { Stack } from 'aws-cdk-lib';
 import { logicalIdOf } from '../../local/cloudformation/synthesized-stack';
 import { LOCAL_ENV, LocalAws, modelArn } from '../../local/local-aws';
 import { CustomLabelsModelLifecycle } from '../../src';

@@ -54,7 +54,14 @@ async function tearDownSimulated(model: ModelOptions, switches: Pick<SimulatorOp
   const t0 = Date.now();
   const outcome = await tearDown(
     { model: readModelVersion(arn)!, action: 'DELETE', waitStartedAt: t0, waitDeadline: t0 + 30 * MINUTE, runDeadline: t0 + 14 * MINUTE },
-    { api, now: () => Date.now(), sleep: (ms) => jest.advanceTimersByTimeAsync(ms).then(() => undefined), random: () => 0.5, pacing: DEFAULT_PACING, log: () => undefined },
+    {
+      api,
+      now: () => Date.now(),
+      sleep: (ms) => jest.advanceTimersByTimeAsync(ms).then(() => undefined),
+      random: () => 0.5,
+      pacing: DEFAULT_PACING,
+      log: () => undefined,
+    },
   );
   return { outcome, calls, status: () => store.status(arn), settle: () => jest.advanceTimersByTimeAsync(MINUTE) };
 }

@@ -34,8 +34,8 @@ describe('teardown choices', () => {
   });
 
   test('changing the wait or the action is an in-place update that never touches the model', async () => {
-    const update = await aws.sendEvent({ stackName: stack.stackName, logicalId: stack.logicalIdOf(tuned), requestType: 'Update',
-      properties: { ...propertiesOf(tuned), MaxWaitSeconds: 1200, TeardownAction: 'STOP' } });
+    const properties = { ...propertiesOf(tuned), MaxWaitSeconds: 1200, TeardownAction: 'STOP' };
+    const update = await aws.sendEvent({ stackName: stack.stackName, logicalId: stack.logicalIdOf(tuned), requestType: 'Update', properties });
 
     expect(update.response.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: tuned });
     // Only the claim, recorded again: no Stop, no Delete.
