@@ -24,7 +24,6 @@ import {
   TransitionEvent,
 } from './types';
 import {
-  validateDescribeInput,
   validateListTagsInput,
   validateStartInput,
   validateTagResourceInput,
@@ -67,7 +66,6 @@ const RESOURCE_MEMBER: Readonly<Record<OperationName, string>> = {
   StopProjectVersion: 'ProjectVersionArn',
   DeleteProjectVersion: 'ProjectVersionArn',
   StartProjectVersion: 'ProjectVersionArn',
-  DescribeProjectVersions: 'ProjectArn',
   TagResource: 'ResourceArn',
   UntagResource: 'ResourceArn',
   ListTagsForResource: 'ResourceArn',
@@ -360,8 +358,6 @@ export class RekognitionSimulator extends EventEmitter {
         const status = this.store.start(start.arn, region, start.minInferenceUnits, start.maxInferenceUnits);
         return { output: { Status: status }, status };
       }
-      case 'DescribeProjectVersions':
-        return { output: this.store.describe(validateDescribeInput(input, validationError), region) };
       case 'TagResource': {
         const { arn, tags } = validateTagResourceInput(input, validationError);
         this.store.tag(arn, region, tags);
