@@ -30,9 +30,6 @@ import { signingScope } from '../sigv4';
  * connection closed with no answer.
  */
 
-/** The stacks the API answers for: the engine's, or a single-event player's. */
-type StackDirectory = Pick<CloudFormationEngine, 'stack' | 'allStacks'>;
-
 /** Decides a call by its signer. */
 type QueryAuthorizer = (accessKeyId: string, action: string, resource: string) => { allowed: boolean; message?: string };
 
@@ -71,7 +68,7 @@ export class CloudFormationQueryApi {
    * `statusLagMs`: how long a resource's new status takes to show (CloudFormationStrictness's
    * `resourceStatusLagMs`), read at each call. @default - at once
    */
-  static async start(engine: StackDirectory, authorizer?: QueryAuthorizer, statusLagMs: () => number = () => 0): Promise<CloudFormationQueryApi> {
+  static async start(engine: CloudFormationEngine, authorizer?: QueryAuthorizer, statusLagMs: () => number = () => 0): Promise<CloudFormationQueryApi> {
     const api = new CloudFormationQueryApi(engine, authorizer, statusLagMs);
     await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
     return api;
@@ -83,7 +80,7 @@ export class CloudFormationQueryApi {
   private faults?: { readonly options: QueryApiFaults; readonly random: () => number; tokens: number; refilledAt: number };
 
   private constructor(
-    private readonly engine: StackDirectory,
+    private readonly engine: CloudFormationEngine,
     private readonly authorizer?: QueryAuthorizer,
     private readonly statusLagMs: () => number = () => 0,
   ) {
