@@ -68,7 +68,11 @@ export class CloudFormationQueryApi {
    * `statusLagMs`: how long a resource's new status takes to show (CloudFormationStrictness's
    * `resourceStatusLagMs`), read at each call. @default - at once
    */
-  static async start(engine: CloudFormationEngine, authorizer?: QueryAuthorizer, statusLagMs: () => number = () => 0): Promise<CloudFormationQueryApi> {
+  static async start(
+    engine: CloudFormationEngine,
+    authorizer?: QueryAuthorizer,
+    statusLagMs: () => number = () => 0,
+  ): Promise<CloudFormationQueryApi> {
     const api = new CloudFormationQueryApi(engine, authorizer, statusLagMs);
     await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
     return api;
