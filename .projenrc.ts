@@ -13,7 +13,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   // The lowest aws-cdk-lib the construct works with, proven by test/repo/cdk-floor.test.ts: the
-  // peer range is ^2.221.0 (see README, Install). 2.173 and older drop the custom resource's
+  // peer range is ^2.221.0 (see docs/development.md). 2.173 and older drop the custom resource's
   // ServiceTimeout without a word; 2.196 and older run the function on nodejs20.x; 2.220 and
   // older choose nodejs18.x in some regions. constructs: the floor aws-cdk-lib's own peer range.
   cdkVersion: '2.221.0',
