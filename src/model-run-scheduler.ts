@@ -14,6 +14,26 @@ const DEFAULT_MAX_EVENT_AGE = Duration.minutes(15);
 /**
  * When a model runs: a stop (every evening, say), and optionally a start (every morning), each an
  * EventBridge Scheduler schedule that calls Rekognition directly, with no function in between.
+ *
+ * @example
+ * import { Stack, TimeZone } from 'aws-cdk-lib';
+ * import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+ * import { CustomLabelsModelLifecycle, ModelRunSchedule } from 'cdk-rekognition-model-lifecycle';
+ *
+ * declare const stack: Stack;
+ *
+ * const runSchedule: ModelRunSchedule = {
+ *   // Every evening at 19:00, Paris time, the model stops.
+ *   stop: ScheduleExpression.cron({ hour: '19', minute: '0', timeZone: TimeZone.EUROPE_PARIS }),
+ *   // Optional: on weekday mornings at 07:00 it starts on one inference unit, scaling up to 3.
+ *   start: ScheduleExpression.cron({ hour: '7', minute: '0', weekDay: 'MON-FRI', timeZone: TimeZone.EUROPE_PARIS }),
+ *   minInferenceUnits: 1,
+ *   maxInferenceUnits: 3,
+ * };
+ * new CustomLabelsModelLifecycle(stack, 'Model', {
+ *   projectVersionArn: 'arn:aws:rekognition:us-east-1:123456789012:project/birds/version/birds.2026-11-23/1763899200000',
+ *   runSchedule,
+ * });
  */
 export interface ModelRunSchedule {
   /**

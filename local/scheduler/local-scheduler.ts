@@ -46,6 +46,10 @@ export interface ScheduleInvocation {
 }
 
 const UNIVERSAL_TARGET = /^arn:aws[a-z-]*:scheduler:::aws-sdk:rekognition:([a-z][A-Za-z]+)$/;
+/** The prefixes of the read-only actions universal targets refuse (the page above, "Unsupported actions"). */
+const READ_ONLY_PREFIXES = ['get', 'describe', 'list', 'poll', 'receive', 'search', 'scan', 'query', 'select', 'read', 'lookup', 'discover',
+  'validate', 'batchGet', 'batchDescribe', 'batchRead', 'transactGet', 'adminGet', 'adminList', 'testMigration', 'retrieve', 'testConnection',
+  'translateDocument', 'isAuthorized', 'invokeModel'];
 
 interface Schedule extends ScheduleDefinition {
   readonly parsed: ParsedExpression;
@@ -65,6 +69,9 @@ export class LocalScheduler {
     const action = UNIVERSAL_TARGET.exec(definition.targetArn)?.[1];
     if (action === undefined) {
       throw new Error(`Target.Arn ${definition.targetArn}: the local scheduler plays only universal targets of Rekognition (arn:aws:scheduler:::aws-sdk:rekognition:<action>).`);
+    }
+    if (READ_ONLY_PREFIXES.some((prefix) => action.startsWith(prefix))) {
+      throw new Error(`Target.Arn ${definition.targetArn}: EventBridge Scheduler does not support read-only API actions as universal targets.`);
     }
     if (!(`${action.charAt(0).toUpperCase()}${action.slice(1)}Command` in rekognition)) {
       throw new Error(`Target.Arn ${definition.targetArn}: rekognition has no action ${action}.`);
