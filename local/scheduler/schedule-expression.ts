@@ -5,12 +5,14 @@
  *
  * Modelled: cron's six fields (minutes hours day-of-month month day-of-week year) with `*`, `?`,
  * lists, ranges, `/` steps, and month and day names; one of day-of-month and day-of-week must be
- * `?`. Not modelled (refused at creation): `L`, `W` and `#`. Firings fall on whole minutes; at a
- * daylight-saving change, a local time that does not exist is skipped and one that exists twice
- * fires twice, which Scheduler may do otherwise.
+ * `?`. Not modelled (refused at creation): `L`, `W` and `#`. Firings fall on whole minutes. At a
+ * daylight-saving change, as Scheduler documents it, a local time that does not exist is skipped
+ * and one that occurs twice fires once (the first time).
  */
 
 const MINUTE_MS = 60_000;
+/** The longest a local time can come back after clocks are set back. */
+const DST_REPEAT_MS = 2 * 3_600_000;
 const RATE_UNITS_MS: Record<string, number> = { minute: MINUTE_MS, hour: 60 * MINUTE_MS, day: 24 * 60 * MINUTE_MS };
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
@@ -76,11 +78,18 @@ export function parseScheduleExpression(expression: string, timeZone = 'UTC', cr
 
 /** Checks every whole minute of the span. */
 function byMinute(local: (ms: number) => LocalMinute, matches: (m: LocalMinute) => boolean): ParsedExpression {
+  /** When each local minute last fired, so that a local time that occurs twice (clocks set back) fires once. */
+  const fired = new Map<string, number>();
   return {
     firings: (after, until) => {
       const out: number[] = [];
       for (let t = (Math.floor(after / MINUTE_MS) + 1) * MINUTE_MS; t <= until; t += MINUTE_MS) {
-        if (matches(local(t))) out.push(t);
+        const minute = local(t);
+        const key = JSON.stringify(minute);
+        if (matches(minute) && !(t - (fired.get(key) ?? -Infinity) < DST_REPEAT_MS)) {
+          fired.set(key, t);
+          out.push(t);
+        }
       }
       return out;
     },

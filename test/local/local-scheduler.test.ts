@@ -15,6 +15,15 @@ describe('schedule expressions', () => {
       .toEqual(['2027-03-27T18:00:00.000Z', '2027-03-28T17:00:00.000Z']);
   });
 
+  test('a local time that occurs twice when clocks go back fires once; one that does not exist when they go forward, never', () => {
+    const halfPastTwo = parseScheduleExpression('cron(30 2 * * ? *)', 'Europe/Paris');
+
+    // 25 October 2026: 03:00 CEST becomes 02:00 CET, so 02:30 comes at 00:30 and 01:30 UTC.
+    expect(iso(halfPastTwo.firings(Date.UTC(2026, 9, 24, 12, 0), Date.UTC(2026, 9, 25, 12, 0)))).toEqual(['2026-10-25T00:30:00.000Z']);
+    // 28 March 2027: 02:00 CET becomes 03:00 CEST, so there is no 02:30.
+    expect(iso(halfPastTwo.firings(Date.UTC(2027, 2, 27, 12, 0), Date.UTC(2027, 2, 28, 12, 0)))).toEqual([]);
+  });
+
   test('a weekday cron skips the weekend', () => {
     const mornings = parseScheduleExpression('cron(0 7 ? * MON-FRI *)', 'UTC');
 
