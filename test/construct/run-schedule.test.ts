@@ -41,7 +41,9 @@ describe('schedules', () => {
   });
 
   test('a start calls startProjectVersion with the inference units', () => {
-    const { template } = scheduled({ stop: EVENING, start: MORNING, minInferenceUnits: 2, maxInferenceUnits: 5, retryAttempts: 0, maxEventAge: Duration.hours(1) });
+    const { template } = scheduled({
+      stop: EVENING, start: MORNING, minInferenceUnits: 2, maxInferenceUnits: 5, retryAttempts: 0, maxEventAge: Duration.hours(1),
+    });
 
     template.resourceCountIs('AWS::Scheduler::Schedule', 2);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
@@ -186,6 +188,7 @@ describe('validation at synth', () => {
   test('tokens pass synth', () => {
     const s = stack();
     const units = Token.asNumber({ Ref: 'Units' });
-    expect(() => scheduled({ stop: EVENING, start: MORNING, minInferenceUnits: units, maxInferenceUnits: units, retryAttempts: units }, s)).not.toThrow();
+    const runSchedule = { stop: EVENING, start: MORNING, minInferenceUnits: units, maxInferenceUnits: units, retryAttempts: units };
+    expect(() => scheduled(runSchedule, s)).not.toThrow();
   });
 });

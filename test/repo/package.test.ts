@@ -18,6 +18,7 @@ const ALLOWED = [
   /^README\.md$/,
   /^LICENSE$/,
   /^API\.md$/,
+  /^docs\/[\w-]+\.md$/,
   /^\.jsii$/,
   /^lib\/[\w./-]+\.(js|d\.ts)$/,
 ];
