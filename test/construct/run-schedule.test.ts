@@ -1,4 +1,4 @@
-import { App, Duration, Stack, TimeZone, Token } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack, TimeZone, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
@@ -79,6 +79,16 @@ describe('schedules', () => {
       const dependents = Object.values(template.findResources(type, { DependsOn: Match.arrayWith([resourceId]) }));
       expect(dependents).toHaveLength(2);
     }
+  });
+
+  test('a retained model keeps no schedule: the schedules and roles are deleted with the stack', () => {
+    const s = stack();
+    new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: ARN, runSchedule: { stop: EVENING }, removalPolicy: RemovalPolicy.RETAIN });
+    const template = Template.fromStack(s);
+
+    template.hasResource('Custom::RekognitionCustomLabelsModel', { DeletionPolicy: 'Retain' });
+    template.allResources('AWS::Scheduler::Schedule', { DeletionPolicy: Match.absent() });
+    template.allResources('AWS::IAM::Role', { DeletionPolicy: Match.absent() });
   });
 
   test('exposes the schedules and their roles', () => {
