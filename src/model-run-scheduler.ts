@@ -39,8 +39,8 @@ export interface ModelRunSchedule {
   /**
    * When to stop the model, with its time zone: for example
    * `ScheduleExpression.cron({ hour: '19', minute: '0', timeZone: TimeZone.EUROPE_PARIS })`.
-   * A stop of a model that is not running fails harmlessly (Rekognition refuses it) and counts as
-   * a failed invocation of the schedule.
+   * A stop of a model that is not running changes nothing (Rekognition refuses it, or answers
+   * the model's status).
    *
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_StopProjectVersion.html
    */
@@ -74,7 +74,8 @@ export interface ModelRunSchedule {
 
   /**
    * How many times Scheduler retries an invocation that failed, for each schedule. Between 0 and
-   * 185. Kept low by default: a stop of a stopped model only fails again.
+   * 185. Kept low by default: a stop Rekognition refused because the model is not running only
+   * fails again.
    *
    * @default 2
    */
