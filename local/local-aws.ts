@@ -54,6 +54,13 @@ export interface LocalAwsOptions {
    * asynchronous invoke made through the Invoke API (a function's hand-off to itself) delivered twice
    */
   readonly lambda?: Omit<LocalLambdaServiceOptions, 'environment'>;
+  /**
+   * How long IAM takes to apply a change of a role's permissions (local/iam/local-iam.ts): the
+   * stack tests keep a delay, so a function's first calls after its policies were created may be
+   * denied, as on AWS; 0 is the kinder form.
+   * @default 1000
+   */
+  readonly iamPropagationDelayMs?: number;
 }
 
 /**
@@ -96,7 +103,7 @@ export interface DeployOptions {
 export class LocalAws {
   static async start(options: LocalAwsOptions = {}): Promise<LocalAws> {
     const sim = await RekognitionSimulator.start(options.simulator);
-    const iam = new LocalIam(LOCAL_ACCOUNT);
+    const iam = new LocalIam(LOCAL_ACCOUNT, { propagationDelayMs: options.iamPropagationDelayMs ?? 1_000 });
     const responses = await CfnResponseEndpoint.start();
     const functionEnvironment: Record<string, string> = { AWS_ENDPOINT_URL_REKOGNITION: sim.endpoint };
     const lambda = await LocalLambdaService.start([], { deliverTwice: HANDOFFS_TWICE, ...options.lambda, environment: functionEnvironment });
