@@ -30,6 +30,9 @@ export async function playEveningStop(aws: LocalAws): Promise<boolean> {
   console.log('\n\nA model with a run schedule: stop at 19:00 Paris time, start at 07:00 on weekdays\n');
   console.log('cdk deploy');
   const deploy = await aws.deploy(aws.synthesize(stack));
+  // The local IAM applies grants after a delay on the real clock; the evening comes hours after
+  // the deploy on the scheduler's virtual one.
+  await new Promise((resolve) => setTimeout(resolve, aws.iam.propagationDelayMs));
   console.log(`\nscheduler    ${aws.scheduler.names().length} schedules; virtual clock at ${paris(aws.scheduler.time)} (Paris), model ${aws.sim.status(PROJECT_VERSION_ARN)}`);
   for (const hours of [2, 3]) {
     const fired = await aws.scheduler.advance(hours * HOUR_MS);

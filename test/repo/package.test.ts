@@ -18,7 +18,6 @@ const ALLOWED = [
   /^README\.md$/,
   /^LICENSE$/,
   /^API\.md$/,
-  /^docs\/[\w-]+\.md$/,
   /^\.jsii$/,
   /^lib\/[\w./-]+\.(js|d\.ts)$/,
 ];

@@ -41,6 +41,15 @@ async function statusReached(arn: string, status: ModelStatus | undefined): Prom
   }
 }
 
+/**
+ * Waits (in real time) until IAM has applied the grants the deploy made: the local IAM takes them
+ * into account after its propagation delay on the real clock, while the schedules fire hours
+ * after the deploy on the scheduler's virtual one.
+ */
+async function grantsApplied(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, aws.iam.propagationDelayMs + 50));
+}
+
 /** The Rekognition calls made while `action` runs. */
 async function callsDuring<T>(action: () => Promise<T>): Promise<{ result: T; calls: Array<{ operation: string; input?: unknown }> }> {
   const before = aws.sim.calls.length;
@@ -64,6 +73,7 @@ test('the evening stop stops the model, the weekday morning start starts it, and
   expect(deploy.status).toBe('CREATE_COMPLETE');
   expect(indexOf(deploy, modelId, 'CREATE_COMPLETE')).toBeLessThan(indexOf(deploy, stopId, 'CREATE_IN_PROGRESS'));
   expect(aws.scheduler.names()).toHaveLength(2);
+  await grantsApplied();
 
   // Nothing fires before 19:00 in Paris.
   const afternoon = await callsDuring(() => aws.scheduler.advance(4 * HOUR));
@@ -121,6 +131,7 @@ test('a stop of a stopped model fails as many times as the retries allow, then g
   });
   expect((await aws.deploy(aws.synthesize(stack))).status).toBe('CREATE_COMPLETE');
   const queue = aws.stack(stack.stackName)!.resources.get(queueArn)!;
+  await grantsApplied();
 
   const evening = await callsDuring(() => aws.scheduler.advance(8 * HOUR));
   expect(evening.result).toEqual([expect.objectContaining({ at: Date.UTC(2026, 11, 7, 19, 0), attempts: 2, deadLetter: `${queue.physicalId}.Arn` })]);
@@ -141,6 +152,7 @@ test('a schedule role may call only its own action: the stop role cannot start t
   expect((await aws.deploy(aws.synthesize(stack))).status).toBe('CREATE_COMPLETE');
   const stopRoleName = aws.stack(stack.stackName)!.resources.get(logicalIdOf(model.runScheduler!.stopRole.node.defaultChild!))!.physicalId!;
   expect(model.runScheduler!.startSchedule).toBeUndefined();
+  await grantsApplied();
 
   aws.scheduler.put({
     name: 'forged-start',
