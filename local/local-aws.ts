@@ -10,6 +10,7 @@ import { LogGroupProvider } from './cloudformation/providers/log-group-provider'
 import { NoOpProvider } from './cloudformation/providers/no-op-provider';
 import { RekognitionProjectProvider } from './cloudformation/providers/rekognition-project-provider';
 import { ResourceProvider } from './cloudformation/providers/resource-provider';
+import { SchedulerScheduleProvider } from './cloudformation/providers/scheduler-schedule-provider';
 import { CloudFormationQueryApi } from './cloudformation/query-api';
 import { CfnResponseEndpoint } from './cloudformation/response-endpoint';
 import { LiveStack } from './cloudformation/stack-state';
@@ -18,6 +19,7 @@ import { ADMIN_ACCESS_KEY_ID, LocalIam } from './iam';
 import { InvocationResult } from './lambda/lambda-process';
 import { LocalLambdaService, LocalLambdaServiceOptions } from './lambda/local-lambda-service';
 import { CallRecord, RekognitionSimulator, SimulatorOptions } from './rekognition';
+import { LocalScheduler } from './scheduler/local-scheduler';
 
 /**
  * The local AWS a stack operation runs against, wired together: the Rekognition simulator, IAM,
@@ -115,6 +117,8 @@ export class LocalAws {
   public readonly engine: CloudFormationEngine;
   /** CloudFormation's read APIs (DescribeStacks, ...) on loopback. */
   public api!: CloudFormationQueryApi;
+  /** EventBridge Scheduler: the stacks' schedules, fired when a test advances its virtual clock. */
+  public readonly scheduler: LocalScheduler;
   private readonly customResources: CustomResourceProvider;
   /** The folder (code) or file (nested template) of each file asset, by S3 object key. */
   private readonly assetPaths = new Map<string, string>();
@@ -143,6 +147,7 @@ export class LocalAws {
     });
     lambda.authorizer = authorize;
     this.customResources = new CustomResourceProvider(lambda, responses);
+    this.scheduler = new LocalScheduler(iam, sim.endpoint);
     const providers: Record<string, ResourceProvider> = {
       'AWS::IAM::Role': new RoleProvider(iam),
       'AWS::IAM::Policy': new PolicyProvider(iam),
@@ -151,6 +156,7 @@ export class LocalAws {
       'AWS::Lambda::Function': new LambdaFunctionProvider(lambda, iam, (key) => this.assetDir(key)),
       'AWS::Rekognition::Project': new RekognitionProjectProvider(sim),
       'AWS::CloudFormation::CustomResource': this.customResources,
+      'AWS::Scheduler::Schedule': new SchedulerScheduleProvider(this.scheduler),
     };
     const noOp = new NoOpProvider();
     this.engine = new CloudFormationEngine({
