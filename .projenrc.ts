@@ -13,7 +13,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   // The lowest aws-cdk-lib the construct works with, proven by test/repo/cdk-floor.test.ts: the
-  // peer range is ^2.221.0 (see README, Install). 2.173 and older drop the custom resource's
+  // peer range is ^2.221.0 (see docs/development.md). 2.173 and older drop the custom resource's
   // ServiceTimeout without a word; 2.196 and older run the function on nodejs20.x; 2.220 and
   // older choose nodejs18.x in some regions. constructs: the floor aws-cdk-lib's own peer range.
   cdkVersion: '2.221.0',
@@ -87,7 +87,8 @@ project.addDevDeps('constructs@10.5.1');
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 // The teardown handler, bundled with its SDK clients so that users of every jsii language need
-// neither esbuild nor Docker at synth. Node 20 is the oldest Node that must run it (this machine).
+// neither esbuild nor Docker at synth. Node 20 is the oldest Node that must run it: the end-to-end
+// tests load the bundle on the development machines' Node.js 20 (test/repo/runtime.test.ts).
 project.bundler.addBundle('./lambda/teardown/index.ts', {
   platform: 'node',
   target: 'node20',
@@ -95,7 +96,7 @@ project.bundler.addBundle('./lambda/teardown/index.ts', {
 });
 
 // Packaging for Python, Java, .NET and Go needs PyPI, Maven plugins, dotnet and go, which release
-// machines have and this one does not: `package-all` builds them only when asked to.
+// machines have and development and CI machines do not: `package-all` builds them only when asked to.
 for (const language of ['java', 'python', 'dotnet', 'go']) {
   project.tasks.tryFind(`package:${language}`)?.addCondition(
     `node -e "if (!process.env.PACKAGE_ALL_LANGUAGES) { console.log('package:${language} skipped: set PACKAGE_ALL_LANGUAGES=1 on a machine with its toolchain'); process.exit(1); }"`);
@@ -108,6 +109,8 @@ project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/benchmarks/');
 project.addPackageIgnore('/local/');
 project.addPackageIgnore('/BENCHMARKS.md');
+// docs/ is for readers of the repository; the README links to it there (test/repo/readme.test.ts).
+project.addPackageIgnore('/docs/');
 project.addPackageIgnore('/cdk.out/');
 project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/.jsii.tabl.json');

@@ -4,13 +4,16 @@ import { ModelTeardownExampleStack } from '../examples/model-teardown-stack';
 import { StackEvent } from './cloudformation/stack-state';
 import { LOCAL_ENV, LocalAws, StackOperationReport } from './local-aws';
 import { CallRecord, TransitionEvent } from './rekognition';
+import { playEveningStop } from './run-schedule-demo';
 
 /**
  * The demo: plays the example app's `cdk deploy` and then `cdk destroy` through the local
  * CloudFormation (the synthesized template, the real bundled handler in its own process, the
  * local Rekognition with a RUNNING model, IAM as the stack grants it), printing the stack events
  * as the CloudFormation console shows them, interleaved with the Rekognition calls and the
- * model's states. Exits non-zero unless the stack ends DELETE_COMPLETE and the model is gone.
+ * model's states. Then a model with a run schedule: its evening stop, and its destroy (see
+ * run-schedule-demo.ts). Exits non-zero unless both stacks end DELETE_COMPLETE, the models are gone
+ * and the scheduled stop stopped its model.
  */
 
 const STOP_MS = 4_000;
@@ -58,7 +61,9 @@ async function main(): Promise<number> {
     console.log(`  Rekognition calls:     ${destroy.rekognitionCalls.length} during destroy (${calls(destroy, 'StopProjectVersion')} Stop, ${calls(destroy, 'DeleteProjectVersion')} Delete)`);
     console.log(`  function runs:         ${deploy.functionRuns.length + destroy.functionRuns.length} (one process each)`);
     console.log(`\n${ok ? 'OK' : 'FAILED'}: the stack ${destroy.status === 'DELETE_COMPLETE' ? 'is deleted' : `ended ${destroy.status}`} and the model ${modelGone ? 'is gone' : 'is left'}.`);
-    return ok ? 0 : 1;
+    const scheduled = await playEveningStop(aws);
+    console.log(`\n${scheduled ? 'OK' : 'FAILED'}: the run schedule ${scheduled ? 'stopped the model in the evening, and destroy removed it' : 'did not do what it should'}.`);
+    return ok && scheduled ? 0 : 1;
   } finally {
     await aws.close();
   }

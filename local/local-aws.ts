@@ -10,6 +10,7 @@ import { LogGroupProvider } from './cloudformation/providers/log-group-provider'
 import { NoOpProvider } from './cloudformation/providers/no-op-provider';
 import { RekognitionProjectProvider } from './cloudformation/providers/rekognition-project-provider';
 import { ResourceProvider } from './cloudformation/providers/resource-provider';
+import { SchedulerScheduleProvider } from './cloudformation/providers/scheduler-schedule-provider';
 import { CloudFormationQueryApi } from './cloudformation/query-api';
 import { CfnResponseEndpoint } from './cloudformation/response-endpoint';
 import { SingleEvent } from './cloudformation/single-event';
@@ -19,6 +20,7 @@ import { ADMIN_ACCESS_KEY_ID, LocalIam } from './iam';
 import { InvocationResult } from './lambda/lambda-process';
 import { LocalLambdaService, LocalLambdaServiceOptions } from './lambda/local-lambda-service';
 import { CallRecord, RekognitionSimulator, SimulatorOptions } from './rekognition';
+import { LocalScheduler } from './scheduler/local-scheduler';
 
 /**
  * The local AWS a stack operation runs against, wired together: the Rekognition simulator, IAM,
@@ -58,6 +60,13 @@ interface LocalAwsOptions {
    * asynchronous invoke made through the Invoke API (a function's hand-off to itself) delivered twice
    */
   readonly lambda?: Omit<LocalLambdaServiceOptions, 'environment'>;
+  /**
+   * How long IAM takes to apply a change of a role's permissions (local/iam/local-iam.ts): the
+   * stack tests keep a delay, so a function's first calls after its policies were created may be
+   * denied, as on AWS; 0 is the kinder form.
+   * @default 1000
+   */
+  readonly iamPropagationDelayMs?: number;
 }
 
 /**
@@ -106,7 +115,7 @@ interface DeployOptions {
 export class LocalAws {
   static async start(options: LocalAwsOptions = {}): Promise<LocalAws> {
     const sim = await RekognitionSimulator.start(options.simulator);
-    const iam = new LocalIam(LOCAL_ACCOUNT);
+    const iam = new LocalIam(LOCAL_ACCOUNT, { propagationDelayMs: options.iamPropagationDelayMs ?? 1_000 });
     const responses = await CfnResponseEndpoint.start();
     const functionEnvironment: Record<string, string> = { AWS_ENDPOINT_URL_REKOGNITION: sim.endpoint };
     const lambda = await LocalLambdaService.start([], { deliverTwice: HANDOFFS_TWICE, ...options.lambda, environment: functionEnvironment });
@@ -120,6 +129,8 @@ export class LocalAws {
   public readonly engine: CloudFormationEngine;
   /** CloudFormation's read APIs (DescribeStacks, ...) on loopback. */
   public api!: CloudFormationQueryApi;
+  /** EventBridge Scheduler: the stacks' schedules, fired when a test advances its virtual clock. */
+  public readonly scheduler: LocalScheduler;
   private readonly customResources: CustomResourceProvider;
   /** The folder (code) or file (nested template) of each file asset, by S3 object key. */
   private readonly assetPaths = new Map<string, string>();
@@ -148,6 +159,7 @@ export class LocalAws {
     });
     lambda.authorizer = authorize;
     this.customResources = new CustomResourceProvider(lambda, responses);
+    this.scheduler = new LocalScheduler(iam, sim.endpoint);
     const providers: Record<string, ResourceProvider> = {
       'AWS::IAM::Role': new RoleProvider(iam),
       'AWS::IAM::Policy': new PolicyProvider(iam),
@@ -156,6 +168,7 @@ export class LocalAws {
       'AWS::Lambda::Function': new LambdaFunctionProvider(lambda, iam, (key) => this.assetDir(key)),
       'AWS::Rekognition::Project': new RekognitionProjectProvider(sim),
       'AWS::CloudFormation::CustomResource': this.customResources,
+      'AWS::Scheduler::Schedule': new SchedulerScheduleProvider(this.scheduler),
     };
     const noOp = new NoOpProvider();
     this.engine = new CloudFormationEngine({

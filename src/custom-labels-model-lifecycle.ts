@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rekognition from 'aws-cdk-lib/aws-rekognition';
 import { Construct } from 'constructs';
+import { ModelRunSchedule, ModelRunScheduler } from './model-run-scheduler';
 import { ModelTeardownAction } from './model-teardown-action';
 import {
   MAX_WAIT_SECONDS,
@@ -81,6 +82,17 @@ export interface CustomLabelsModelLifecycleProps {
    * @default RemovalPolicy.DESTROY - the model is torn down with `teardownAction`
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Stops the model on a schedule (every evening, say), and optionally starts it (every morning),
+   * so that nobody pays for a model left running while nobody calls it. EventBridge Scheduler
+   * schedules call Rekognition directly, each with a role that may call only its action on this
+   * model. On destroy, the schedules are deleted before the model is torn down.
+   *
+   * @default - no schedule: the model runs until it is stopped by hand or torn down
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-universal.html
+   */
+  readonly runSchedule?: ModelRunSchedule;
 }
 
 /**
@@ -105,6 +117,8 @@ export class CustomLabelsModelLifecycle extends Construct {
   public readonly handlerLogGroup: logs.ILogGroup;
   /** The policy that grants the teardown of this model, and nothing else. */
   public readonly teardownPolicy: iam.CfnPolicy;
+  /** The schedules that stop (and start) the model, when `runSchedule` is given. */
+  public readonly runScheduler?: ModelRunScheduler;
   private readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: CustomLabelsModelLifecycleProps) {
@@ -169,6 +183,12 @@ export class CustomLabelsModelLifecycle extends Construct {
     this.resource.node.addDependency(this.teardownPolicy, provider.handlerPolicy);
     if (props.project) {
       this.resource.node.addDependency(props.project);
+    }
+    if (props.runSchedule) {
+      this.runScheduler = new ModelRunScheduler(this, 'RunSchedule', { projectVersionArn: props.projectVersionArn, schedule: props.runSchedule });
+      // Created once the model is adopted; on destroy, deleted before its teardown begins, so no
+      // scheduled start comes after the stack began to end the model.
+      this.runScheduler.node.addDependency(this.resource);
     }
     this.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
   }

@@ -1,2 +1,3 @@
 export * from './custom-labels-model-lifecycle';
+export * from './model-run-scheduler';
 export * from './model-teardown-action';

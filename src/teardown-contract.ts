@@ -41,7 +41,7 @@ export interface ModelResourceProperties {
  * Ownership claims on the model itself: each resource that adopts a model tags it with a key under
  * this prefix (unique to the resource's stack id and logical id) and a value naming both. A Delete
  * removes its own claim, then tears the model down only if no other claim is left. A permanent
- * contract with users (the README says how to list and release claims by hand).
+ * contract with users (docs/ownership.md says how to list and release claims by hand).
  */
 export const CLAIM_TAG_KEY_PREFIX = 'cdk-rekognition-model-lifecycle:claim:';
 

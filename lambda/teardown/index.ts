@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { PUT_RESPONSE_MAX_MS, putResponse, responseBody } from './cfn-response';
 import { Decision, decide, Handoff, Response, TeardownEvent } from './event-decision';
+import { PropagationAllowance } from './iam-propagation';
 import { emitTeardownMetrics } from './metrics';
 import { OWN_STACK_ID_VARIABLE } from './properties';
 import { rekognitionModelApi } from './rekognition-model-api';
@@ -58,14 +59,17 @@ export async function handler(event: TeardownEvent, context: Context): Promise<v
 async function decideSafely(event: TeardownEvent, context: Context): Promise<Decision> {
   try {
     const run = { now: Date.now, sleep, random: Math.random, pacing: DEFAULT_PACING, log };
+    const runDeadline = Date.now() + context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS;
+    const iam = new PropagationAllowance({ ...run, deadline: runDeadline });
+    const models = (region: string) => iam.applyTo(rekognitionModelApi(region));
     return await decide(event, {
       ...run,
-      runDeadline: Date.now() + context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS,
+      runDeadline,
       functionArn: context.invokedFunctionArn,
       ownStackId: ownStackId(),
-      stacks: cloudFormationStackApi,
-      models: rekognitionModelApi,
-      tearDown: (request) => tearDown(request, { ...run, api: rekognitionModelApi(request.model.region) }),
+      stacks: async (region) => iam.applyTo(await cloudFormationStackApi(region)),
+      models,
+      tearDown: (request) => tearDown(request, { ...run, api: models(request.model.region) }),
     });
   } catch (err) {
     return internalFailure(event, `The teardown failed unexpectedly (${describe(err)}); see the function's log, and please report it.`);

@@ -125,7 +125,7 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
   const released = await claimCall('UntagResource', () => deps.models.untagResource(model.arn, [ownKey]));
   if (intent.kind !== 'tearDown') {
     // Leaving the model never fails, so that a rollback completes: a claim left behind only keeps
-    // the model from a later teardown, and the README says how to release it by hand.
+    // the model from a later teardown, and docs/ownership.md says how to release it by hand.
     const kept = 'outOfTime' in released ? released.outOfTime : 'error' in released.answered && !gone(released.answered) ? released.answered : undefined;
     return { kind: 'leave', reason: `${intent.reason}; ${kept ? `this resource's claim ${ownKey} could not be released (${kept.error})` : 'this resource\'s claim on it was released'}` };
   }

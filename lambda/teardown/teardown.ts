@@ -86,6 +86,12 @@ export type TeardownOutcome =
 
 /** Statuses after which the model may still run (or start running) and so needs a Stop. */
 const MAY_RUN = new Set(['RUNNING', 'STARTING']);
+/**
+ * Statuses in which a model neither runs nor moves on by itself, so Delete would be accepted: a
+ * Delete refused after Stop saw one of them means something started the model since (a scheduled
+ * start sent before the teardown began).
+ */
+const SETTLED = new Set(['STOPPED', 'TRAINING_COMPLETED', 'TRAINING_FAILED', 'FAILED', 'COPYING_COMPLETED', 'COPYING_FAILED', 'DEPRECATED', 'EXPIRED']);
 /** Errors with which Rekognition may answer Stop for a model that is not running (undocumented). */
 const NOT_RUNNING_ERRORS = new Set(['ResourceInUseException', 'InvalidParameterException']);
 /**
@@ -230,6 +236,7 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
       if (state === 'UNKNOWN') {
         see('BUSY');
       }
+      stopMayBeNeeded ||= SETTLED.has(state);
       await poll();
       next = stopMayBeNeeded ? 'StopProjectVersion' : 'DeleteProjectVersion';
       continue;

@@ -12,9 +12,14 @@ import { evaluate, PolicyDocument, wildcardMatch } from './policy-evaluation';
  * the inline quota; a policy still attached cannot be deleted, nor a role with attached policies)
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), explicit Allow
  * needed and explicit Deny wins. Not modelled: AWS managed policies, trust policies, permission
- * boundaries, sessions (a role's key works from the role's creation until its deletion),
- * eventual consistency (AWS documents that IAM changes can take time to propagate; here they
- * apply at once).
+ * boundaries, sessions (a role's key works from the role's creation until its deletion).
+ *
+ * Eventual consistency: IAM changes take time to show everywhere
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency),
+ * and a policy can deny for seconds after CloudFormation reports it CREATE_COMPLETE (aws/aws-cdk#7964,
+ * #18237, #37675). A policy put, overwritten or attached takes effect after a propagation delay;
+ * until then a call must be allowed both with and without the change. A removal applies at once
+ * (a revocation may also lag on AWS, but a test gains nothing from that kindness).
  */
 
 /** The quota on the size of all inline policies of one role, whitespace not counted. */
@@ -48,23 +53,55 @@ export interface Authorization {
   readonly message?: string;
 }
 
+/** A policy document as it is, and, until its last change takes effect everywhere, as it was. */
+interface Propagating {
+  readonly document: PolicyDocument;
+  /** The document before the last change (undefined: there was none). */
+  readonly previous?: PolicyDocument;
+  readonly effectiveAt: number;
+}
+
 interface Role {
   readonly name: string;
   readonly arn: string;
   readonly accessKeyId: string;
-  readonly policies: Map<string, PolicyDocument>;
-  /** ARNs of the customer managed policies attached to it. */
-  readonly attached: Set<string>;
+  readonly policies: Map<string, Propagating>;
+  /** The customer managed policies attached to it: ARN → when the attachment takes effect everywhere. */
+  readonly attached: Map<string, number>;
+}
+
+/** How the local IAM behaves. */
+interface LocalIamOptions {
+  /** The partition of the ARNs it makes. @default 'aws' */
+  readonly partition?: string;
+  /** See {@link LocalIam.propagationDelayMs}. @default 0 */
+  readonly propagationDelayMs?: number;
+  /** The clock. @default Date.now */
+  readonly now?: () => number;
 }
 
 export class LocalIam {
   /** Actions (patterns such as `cloudformation:DescribeStacks` or `rekognition:*`) denied to every role, as an SCP would. */
   public readonly deniedActions: string[] = [];
+  /** How long a policy put, overwritten or attached takes to take effect everywhere; 0 is the kinder form (at once). */
+  public propagationDelayMs: number;
+  /**
+   * The delay of a policy (by inline policy name, or managed policy name) whose changes take
+   * longer or shorter than `propagationDelayMs`, as delays vary on AWS; undefined: the usual one.
+   */
+  public propagationDelayOf: (policyName: string) => number | undefined;
   private readonly roles = new Map<string, Role>();
   /** Customer managed policies, by ARN. */
-  private readonly managedPolicies = new Map<string, PolicyDocument>();
+  private readonly managedPolicies = new Map<string, Propagating>();
+  private readonly partition: string;
+  private readonly now: () => number;
 
-  constructor(private readonly account: string, private readonly partition = 'aws') {}
+  constructor(private readonly account: string, options: LocalIamOptions = {}) {
+    this.partition = options.partition ?? 'aws';
+    this.propagationDelayMs = options.propagationDelayMs ?? 0;
+    this.now = options.now ?? Date.now;
+    this.propagationDelayOf = () => undefined;
+  }
 
   /** Creates a role with no policies and an access key of its own. */
   public createRole(name: string): { arn: string } {
@@ -76,7 +113,7 @@ export class LocalIam {
       arn: `arn:${this.partition}:iam::${this.account}:role/${name}`,
       accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
       policies: new Map(),
-      attached: new Set(),
+      attached: new Map(),
     };
     this.roles.set(name, role);
     return { arn: role.arn };
@@ -97,14 +134,14 @@ export class LocalIam {
     if (this.managedPolicies.has(arn)) {
       throw new IamError('EntityAlreadyExists', `A policy called ${name} already exists. Duplicate names are not allowed.`);
     }
-    this.managedPolicies.set(arn, checkedManagedDocument(document));
+    this.managedPolicies.set(arn, this.changed(name, undefined, checkedManagedDocument(document)));
     return { arn };
   }
 
   /** CreatePolicyVersion as the default version: the policy's document from now on. */
   public setPolicyDocument(arn: string, document: PolicyDocument): void {
-    this.managedPolicy(arn);
-    this.managedPolicies.set(arn, checkedManagedDocument(document));
+    const before = this.managedPolicy(arn);
+    this.managedPolicies.set(arn, this.changed(arn.split('/').pop()!, before, checkedManagedDocument(document)));
   }
 
   /** DeletePolicy: refused while the policy is attached to a role. */
@@ -119,7 +156,7 @@ export class LocalIam {
   /** AttachRolePolicy. */
   public attachRolePolicy(roleName: string, arn: string): void {
     this.managedPolicy(arn);
-    this.role(roleName).attached.add(arn);
+    this.role(roleName).attached.set(arn, this.now() + this.delayOf(arn.split('/').pop()!));
   }
 
   /** DetachRolePolicy. */
@@ -131,7 +168,7 @@ export class LocalIam {
 
   /** The ARNs of the managed policies attached to the role (none if it does not exist). */
   public attachedPolicies(roleName: string): string[] {
-    return [...this.roles.get(roleName)?.attached ?? []];
+    return [...this.roles.get(roleName)?.attached.keys() ?? []];
   }
 
   public roleExists(name: string): boolean {
@@ -141,12 +178,12 @@ export class LocalIam {
   /** PutRolePolicy: adds or overwrites the inline policy `policyName`; LimitExceeded past the quota. */
   public putRolePolicy(roleName: string, policyName: string, document: PolicyDocument): void {
     const role = this.role(roleName);
-    const after = new Map(role.policies).set(policyName, document);
+    const after = new Map([...role.policies].map(([name, policy]) => [name, policy.document])).set(policyName, document);
     const size = [...after.values()].reduce((sum, d) => sum + JSON.stringify(d).replace(/\s/g, '').length, 0);
     if (size > ROLE_INLINE_POLICIES_MAX_CHARS) {
       throw new IamError('LimitExceeded', `Maximum policy size of ${ROLE_INLINE_POLICIES_MAX_CHARS} bytes exceeded for role ${roleName}`);
     }
-    role.policies.set(policyName, document);
+    role.policies.set(policyName, this.changed(policyName, role.policies.get(policyName), document));
   }
 
   /** DeleteRolePolicy: removes the inline policy `policyName`. */
@@ -164,7 +201,7 @@ export class LocalIam {
 
   /** The role's inline policy `policyName`, if it has one. */
   public rolePolicy(roleName: string, policyName: string): PolicyDocument | undefined {
-    return this.roles.get(roleName)?.policies.get(policyName);
+    return this.roles.get(roleName)?.policies.get(policyName)?.document;
   }
 
   /** The credentials a function running with the role gets. */
@@ -190,15 +227,37 @@ export class LocalIam {
     if (!role) {
       return denied('because no identity-based policy allows the action');
     }
-    const documents = [...role.policies.values(), ...[...role.attached].map((arn) => this.managedPolicies.get(arn)!)];
-    switch (evaluate(documents, action, resource)) {
-      case 'Allow': return { allowed: true, principal };
-      case 'ExplicitDeny': return denied('with an explicit deny in an identity-based policy');
-      case 'ImplicitDeny': return denied('because no identity-based policy allows the action');
+    const verdicts = [this.documentsOf(role, 'now'), this.documentsOf(role, 'before pending changes')].map((documents) => evaluate(documents, action, resource));
+    if (verdicts.includes('ExplicitDeny')) {
+      return denied('with an explicit deny in an identity-based policy');
     }
+    if (verdicts.includes('ImplicitDeny')) {
+      return denied(`because no identity-based policy allows the ${action} action`);
+    }
+    return { allowed: true, principal };
   }
 
-  private managedPolicy(arn: string): PolicyDocument {
+  /** The role's policies as they are now, or as they were before every change that has not yet taken effect everywhere. */
+  private documentsOf(role: Role, view: 'now' | 'before pending changes'): PolicyDocument[] {
+    const now = this.now();
+    const asSeen = (policy: Propagating) => view === 'now' || policy.effectiveAt <= now ? policy.document : policy.previous;
+    const managed = [...role.attached].map(([arn, effectiveAt]) => view === 'now' || effectiveAt <= now ? this.managedPolicies.get(arn) : undefined);
+    return [...role.policies.values(), ...managed.filter((p): p is Propagating => p !== undefined)]
+      .map(asSeen).filter((d): d is PolicyDocument => d !== undefined);
+  }
+
+  /** A policy's new document, taking effect after the policy's propagation delay. */
+  private changed(policyName: string, before: Propagating | undefined, document: PolicyDocument): Propagating {
+    const now = this.now();
+    const previous = before && before.effectiveAt > now ? before.previous : before?.document;
+    return { document, previous, effectiveAt: now + this.delayOf(policyName) };
+  }
+
+  private delayOf(policyName: string): number {
+    return this.propagationDelayOf(policyName) ?? this.propagationDelayMs;
+  }
+
+  private managedPolicy(arn: string): Propagating {
     const document = this.managedPolicies.get(arn);
     if (!document) {
       throw new IamError('NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`);

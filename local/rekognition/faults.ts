@@ -68,7 +68,7 @@ export class FaultInjector {
     if (failFirst) {
       return {
         kind: 'failFirst',
-        error: new ServiceError(failFirst.error, failFirst.message ?? `Injected ${failFirst.error} for ${operation}.`),
+        error: new ServiceError(failFirst.error, failFirst.message ?? injectedMessage(failFirst.error, operation)),
       };
     }
     if (!this.admitUnderTpsLimit(operation, now)) {
@@ -109,4 +109,14 @@ function checkRate(name: string, rate: number): void {
   if (!(rate >= 0 && rate <= 1)) {
     throw new RangeError(`${name} must be between 0 and 1, got ${rate}`);
   }
+}
+
+/**
+ * An injected AccessDeniedException is an explicit deny (as an SCP gives), which no wait changes:
+ * the denial for want of an allow, which IAM's propagation may lift, comes from the local IAM.
+ */
+function injectedMessage(error: string, operation: string): string {
+  return error === 'AccessDeniedException'
+    ? `Injected: not authorized to perform: rekognition:${operation} with an explicit deny in a service control policy.`
+    : `Injected ${error} for ${operation}.`;
 }

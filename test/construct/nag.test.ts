@@ -2,6 +2,8 @@ import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rekognition from 'aws-cdk-lib/aws-rekognition';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
 
@@ -15,7 +17,7 @@ import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
 const arn = (version: string) =>
   `arn:aws:rekognition:us-east-1:123456789012:project/birds/version/${version}/1700000000000`;
 
-/** Every feature that adds resources: a project, a DELETE model and a STOP-only model. */
+/** Every feature that adds resources: a project, a DELETE model, a STOP-only model and a model with a run schedule (stop, start, dead-letter queue). */
 function fullStack(): Stack {
   const stack = new Stack(new App(), 'Nag', { env: { account: '123456789012', region: 'us-east-1' } });
   const project = new rekognition.CfnProject(stack, 'Project', { projectName: 'birds' });
@@ -23,6 +25,14 @@ function fullStack(): Stack {
   new CustomLabelsModelLifecycle(stack, 'Stopped', {
     projectVersionArn: arn('stopped'),
     teardownAction: ModelTeardownAction.STOP,
+  });
+  new CustomLabelsModelLifecycle(stack, 'Scheduled', {
+    projectVersionArn: arn('scheduled'),
+    runSchedule: {
+      stop: ScheduleExpression.cron({ hour: '19', minute: '0' }),
+      start: ScheduleExpression.cron({ hour: '7', minute: '0' }),
+      deadLetterQueue: sqs.Queue.fromQueueArn(stack, 'DeadLetters', 'arn:aws:sqs:us-east-1:123456789012:model-schedule-dead-letters'),
+    },
   });
   return stack;
 }

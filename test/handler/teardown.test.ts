@@ -115,6 +115,39 @@ describe('DELETE teardown', () => {
     expect(api.operations()).toEqual(['stop', 'stop', 'stop', 'delete', 'delete']);
   });
 
+  test('a model started after Stop found it STOPPED (a start sent before the teardown) is stopped again, then deleted', async () => {
+    const clock = new VirtualClock();
+    // Rekognition answering a Stop of a stopped model with its status; the start lands right after that Stop.
+    let model = 'STOPPED';
+    let stoppingSince = 0;
+    const api = new ScriptedModelApi(clock, {
+      stop: [() => {
+        const answer = model === 'RUNNING' ? 'STOPPING' : model;
+        if (model === 'RUNNING') {
+          [model, stoppingSince] = ['STOPPING', clock.time];
+        } else if (model === 'STOPPED' && stoppingSince === 0) {
+          model = 'RUNNING';
+        }
+        return status(answer);
+      }],
+      delete: [() => {
+        if (model === 'STOPPING' && clock.time - stoppingSince >= 5_000) model = 'STOPPED';
+        if (model === 'RUNNING' || model === 'STOPPING') return error('ResourceInUseException');
+        const answer = model === 'DELETING' ? error('ResourceNotFoundException') : status('DELETING');
+        model = 'DELETING';
+        return answer;
+      }],
+    });
+
+    const outcome = await tearDown(request(clock), virtualDeps(clock, api));
+
+    expect(outcome).toEqual({ result: 'DONE', summary: 'the model is deleted', tornDown: true });
+    const ops = api.operations();
+    expect(ops.slice(0, 3)).toEqual(['stop', 'delete', 'stop']);
+    expect(api.calls[2].answer).toEqual(status('STOPPING'));
+    expect(ops.slice(3).every((op) => op === 'delete')).toBe(true);
+  });
+
   test.each(['TRAINING_IN_PROGRESS', 'COPYING_IN_PROGRESS'])(
     'waits for a model in %s to finish, without calling Stop again', async (busy) => {
       const clock = new VirtualClock();

@@ -1,13 +1,15 @@
 /**
  * An app for cfn-lint (`npx projen cfn-lint`): several models in one stack, DELETE and STOP, with
- * and without a project, literal and token ARNs, with an alarm on the teardown failures; and one
- * model in a stack without an environment.
+ * and without a project, literal and token ARNs, with an alarm on the teardown failures, with a
+ * run schedule (stop, start, dead-letter queue); and one model in a stack without an environment.
  */
-import { App, Duration, NestedStack, Stack } from 'aws-cdk-lib';
+import { App, Duration, NestedStack, Stack, TimeZone } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as rekognition from 'aws-cdk-lib/aws-rekognition';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
 
 const app = new App();
@@ -32,6 +34,16 @@ new CustomLabelsModelLifecycle(stack, 'Stopped', {
 new CustomLabelsModelLifecycle(stack, 'StoppedTokenArn', {
   projectVersionArn: stack.formatArn({ service: 'rekognition', resource: 'project', resourceName: 'fish/version/v3/1700000000000' }),
   teardownAction: ModelTeardownAction.STOP,
+});
+new CustomLabelsModelLifecycle(stack, 'Scheduled', {
+  projectVersionArn: literalArn('fish', 'v5'),
+  runSchedule: {
+    stop: ScheduleExpression.cron({ hour: '19', minute: '0', timeZone: TimeZone.EUROPE_DUBLIN }),
+    start: ScheduleExpression.cron({ hour: '7', minute: '0', weekDay: 'MON-FRI', timeZone: TimeZone.EUROPE_DUBLIN }),
+    minInferenceUnits: 1,
+    maxInferenceUnits: 4,
+    deadLetterQueue: new sqs.Queue(stack, 'ScheduleDeadLetters', { enforceSSL: true }),
+  },
 });
 // A model in a nested stack: its function may also read the root stack, passed as a parameter.
 new CustomLabelsModelLifecycle(new NestedStack(stack, 'Nested'), 'InNestedStack', { projectVersionArn: literalArn('fish', 'v4') });

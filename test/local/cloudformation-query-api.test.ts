@@ -101,6 +101,8 @@ describe('on a CREATE_COMPLETE stack', () => {
   });
 
   test('a role may read only the stacks its policies allow, and never past an SCP deny', async () => {
+    // What the policies in force allow; IAM's propagation delay has its own tests (test/local/iam.test.ts).
+    aws.iam.propagationDelayMs = 0;
     aws.iam.createRole('Reader');
     const reader = new CloudFormationClient({ region: LOCAL_REGION, endpoint: aws.api.endpoint, credentials: aws.iam.credentialsFor('Reader') });
     const describe = () => reader.send(new DescribeStacksCommand({ StackName: 'Topics' })).then((r) => r.Stacks![0].StackStatus, (e) => e.name);

@@ -68,10 +68,75 @@ describe('inline policies of a role', () => {
   });
 });
 
+describe('changes take effect after a propagation delay', () => {
+  const stop = 'rekognition:StopProjectVersion';
+  const allow = (resource: string) => ({ Statement: [{ Effect: 'Allow' as const, Action: stop, Resource: resource }] });
+  let clock = 0;
+  const iamWithDelay = () => {
+    clock = 1_000_000;
+    const iam = new LocalIam(LOCAL_ACCOUNT, { propagationDelayMs: 5_000, now: () => clock });
+    iam.createRole('R');
+    return { iam, key: iam.credentialsFor('R').accessKeyId };
+  };
+
+  test('a new inline policy allows nothing until the delay has passed, then allows at once', () => {
+    const { iam, key } = iamWithDelay();
+    iam.putRolePolicy('R', 'P', allow(arnA));
+    clock += 4_999;
+    const early = iam.authorize(key, stop, arnA);
+    expect(early.allowed).toBe(false);
+    expect(early.message).toContain(`because no identity-based policy allows the ${stop} action`);
+    clock += 1;
+    expect(iam.authorize(key, stop, arnA).allowed).toBe(true);
+  });
+
+  test('an overwritten policy allows, until the delay has passed, only what both its old and new documents allow', () => {
+    const { iam, key } = iamWithDelay();
+    iam.putRolePolicy('R', 'P', allow('*'));
+    clock += 5_000;
+    iam.putRolePolicy('R', 'P', allow(arnA));
+    expect([iam.authorize(key, stop, arnA).allowed, iam.authorize(key, stop, arnB).allowed]).toEqual([true, false]);
+    iam.putRolePolicy('R', 'P', allow(arnB));
+    // The first document is still what some calls see; neither later one has taken effect.
+    expect([iam.authorize(key, stop, arnA).allowed, iam.authorize(key, stop, arnB).allowed]).toEqual([false, true]);
+    clock += 5_000;
+    expect([iam.authorize(key, stop, arnA).allowed, iam.authorize(key, stop, arnB).allowed]).toEqual([false, true]);
+  });
+
+  test('an attached managed policy and a new version of it take effect after the delay; a policy removed stops allowing at once', () => {
+    const { iam, key } = iamWithDelay();
+    const { arn } = iam.createPolicy('Managed', allow(arnA));
+    iam.attachRolePolicy('R', arn);
+    expect(iam.authorize(key, stop, arnA).allowed).toBe(false);
+    clock += 5_000;
+    expect(iam.authorize(key, stop, arnA).allowed).toBe(true);
+    iam.setPolicyDocument(arn, allow(arnB));
+    expect([iam.authorize(key, stop, arnA).allowed, iam.authorize(key, stop, arnB).allowed]).toEqual([false, false]);
+    clock += 5_000;
+    expect(iam.authorize(key, stop, arnB).allowed).toBe(true);
+    iam.detachRolePolicy('R', arn);
+    expect(iam.authorize(key, stop, arnB).allowed).toBe(false);
+  });
+
+  test('delays vary by policy where a test says so, and an explicit deny is worded as one', () => {
+    const { iam, key } = iamWithDelay();
+    iam.propagationDelayOf = (name) => name === 'Slow' ? 20_000 : undefined;
+    iam.putRolePolicy('R', 'Slow', allow(arnA));
+    iam.putRolePolicy('R', 'Fast', allow(arnB));
+    clock += 5_000;
+    expect([iam.authorize(key, stop, arnA).allowed, iam.authorize(key, stop, arnB).allowed]).toEqual([false, true]);
+    iam.putRolePolicy('R', 'Deny', { Statement: [{ Effect: 'Deny', Action: stop, Resource: arnB }] });
+    expect(iam.authorize(key, stop, arnB).message).toContain('with an explicit deny in an identity-based policy');
+    clock += 15_000;
+    expect(iam.authorize(key, stop, arnA).allowed).toBe(true);
+  });
+});
+
 describe('IAM at each moment, through the stack operations', () => {
   let aws: LocalAws;
   beforeAll(async () => {
-    aws = await LocalAws.start();
+    // What each moment's policies allow; the propagation delay has tests of its own above.
+    aws = await LocalAws.start({ iamPropagationDelayMs: 0 });
   });
   afterAll(() => aws.close());
 

@@ -69,6 +69,8 @@ describe('a function', () => {
   beforeAll(() => aws.addAsset('describe-own-stack.zip', path.join(__dirname, 'fixtures', 'describe-own-stack')));
 
   test('runs with its role\'s credentials and the local CloudFormation endpoint: allowed while its stack\'s policy allows it, and not past an SCP deny', async () => {
+    // What the policies in force allow; IAM's propagation delay has its own tests (test/local/iam.test.ts).
+    aws.iam.propagationDelayMs = 0;
     await aws.engine.createStack({ stackName: 'Reader', template: functionTemplate({ ReadStacks: readStacks }) });
 
     expect(await run('Reader', { StackName: 'Reader' })).toEqual([{ message: 'described', status: 'CREATE_COMPLETE', endpoint: aws.api.endpoint }]);

@@ -2,13 +2,15 @@
  * The app test/repo/cdk-floor.test.ts synthesizes with the lowest aws-cdk-lib of the peer range
  * (with `../../src` replaced by the package name) and with the development version, to compare:
  * several models in one stack (DELETE with and without a project, STOP, the longest wait, a token
- * ARN of literals and pseudo parameters, a retained model), one in a nested stack, one named by two
+ * ARN of literals and pseudo parameters, a retained model, a run schedule), one in a nested stack, one named by two
  * stacks (a warning), alarms on the metrics, and an environment-agnostic stack, whose runtime is
  * the region-independent choice.
  */
-import { App, Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Duration, NestedStack, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as rekognition from 'aws-cdk-lib/aws-rekognition';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
 
 const app = new App();
@@ -29,6 +31,15 @@ new CustomLabelsModelLifecycle(stack, 'TokenArn', {
   projectVersionArn: stack.formatArn({ service: 'rekognition', resource: 'project', resourceName: 'fish/version/v3/1700000000000' }),
 });
 new CustomLabelsModelLifecycle(stack, 'Retained', { projectVersionArn: arn('fish', 'v4'), removalPolicy: RemovalPolicy.RETAIN });
+new CustomLabelsModelLifecycle(stack, 'Scheduled', {
+  projectVersionArn: arn('fish', 'v6'),
+  runSchedule: {
+    stop: ScheduleExpression.cron({ hour: '19', minute: '0', timeZone: TimeZone.EUROPE_DUBLIN }),
+    start: ScheduleExpression.cron({ hour: '7', minute: '0', weekDay: 'MON-FRI', timeZone: TimeZone.EUROPE_DUBLIN }),
+    maxInferenceUnits: 2,
+    deadLetterQueue: sqs.Queue.fromQueueArn(stack, 'ScheduleDeadLetters', 'arn:aws:sqs:eu-west-1:123456789012:model-schedule-dead-letters'),
+  },
+});
 new CustomLabelsModelLifecycle(new NestedStack(stack, 'Nested'), 'InNestedStack', { projectVersionArn: arn('fish', 'v5') });
 new cloudwatch.Alarm(stack, 'TeardownFailed', {
   metric: withProject.metricTeardownFailures(),

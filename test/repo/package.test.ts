@@ -44,7 +44,7 @@ describe('the npm package', () => {
     ]));
   });
 
-  test('ships nothing else: no tests, handler sources, examples, benchmarks, CI or build output', () => {
+  test('ships nothing else: no tests, handler sources, examples, benchmarks, docs/, CI or build output', () => {
     const unexpected = files.filter((file) => file !== HANDLER_BUNDLE && !ALLOWED.some((pattern) => pattern.test(file)));
     expect(unexpected).toEqual([]);
   });

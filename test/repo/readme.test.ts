@@ -12,13 +12,14 @@ import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
 import { DELETING_STACK, deps, FakeStack, STACK_ID } from '../handler/decision-deps';
 
 /**
- * README.md says only what is true: its examples compile, its tables match the code. The
- * TypeScript examples are compiled by `npx projen rosetta` (part of `npx projen test`), which
- * writes the translations this test reads from .jsii.tabl.json.
+ * README.md, and the pages of docs/ it links to, say only what is true: its examples compile, their
+ * tables match the code. The TypeScript examples are compiled by `npx projen rosetta` (part of
+ * `npx projen test`), which writes the translations this test reads from .jsii.tabl.json.
  */
 
 const ROOT = path.join(__dirname, '..', '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const HOW_IT_WORKS = fs.readFileSync(path.join(ROOT, 'docs', 'how-it-works.md'), 'utf8');
 const ARN = 'arn:aws:rekognition:us-east-1:123456789012:project/birds/version/v1/1700000000000';
 
 const TYPESCRIPT = ['ts', 'typescript'];
@@ -29,11 +30,11 @@ function codeBlocks(): Array<{ language: string; source: string }> {
 }
 
 /** The rows of the table under the header line that starts with `header`, as lists of cells. */
-function tableRows(header: string): string[][] {
-  const lines = README.split('\n');
+function tableRows(header: string, markdown = README): string[][] {
+  const lines = markdown.split('\n');
   const start = lines.findIndex((line) => line.startsWith(header));
   if (start < 0) {
-    throw new Error(`README.md has no table with the header ${header}`);
+    throw new Error(`No table with the header ${header}`);
   }
   const rows: string[][] = [];
   for (const line of lines.slice(start + 2)) {
@@ -149,15 +150,64 @@ test('the set-up commands run projen tasks that exist, and CI runs the test comm
   expect(ci).toContain('\nnpm ci && npx projen test');
 });
 
-test('relative links point at files of the repository', () => {
-  const targets = [...README.matchAll(/\]\((?!https?:)([^)#\s]+)\)/g)].map(([, target]) => target);
+describe('links', () => {
+  /** The repository on the web, from package.json: the README links there to what the package does not ship. */
+  const repository = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).repository.url.replace(/\.git$/, '');
+  const branch = /defaultReleaseBranch: '([^']+)'/.exec(fs.readFileSync(path.join(ROOT, '.projenrc.ts'), 'utf8'))![1];
+  /** What the npm package ships besides code (test/repo/package.test.ts): the README may link to these by relative path. */
+  const shipped = ['API.md', 'LICENSE'];
+  const docs = fs.readdirSync(path.join(ROOT, 'docs')).filter((file) => file.endsWith('.md')).map((file) => `docs/${file}`);
 
-  expect(targets).toEqual(expect.arrayContaining(['API.md', 'examples/']));
-  expect(targets.filter((target) => !fs.existsSync(path.join(ROOT, target)))).toEqual([]);
+  /** The targets of a markdown file's links, `[text](target)`. */
+  function linkTargets(markdown: string): string[] {
+    return [...markdown.matchAll(/\]\(([^)\s]+)\)/g)].map(([, target]) => target);
+  }
+
+  /** GitHub's anchors for a markdown file's headings: lower case, punctuation dropped, spaces as hyphens. */
+  function anchors(markdown: string): string[] {
+    return [...markdown.replace(/^```[\s\S]*?^```$/gm, '').matchAll(/^#+ (.+)$/gm)]
+      .map(([, heading]) => heading.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-'));
+  }
+
+  /** The file of this repository (from its root) and the anchor a link of `from` leads to; undefined for other sites. */
+  function resolve(target: string, from: string): { file: string; anchor?: string } | undefined {
+    const [address, anchor] = target.split('#');
+    if (address.startsWith(`${repository}/`)) {
+      const file = new RegExp(`^${escapeRegExp(repository)}/(?:blob|tree)/${branch}/(.+)$`).exec(address)?.[1];
+      return { file: file ?? `(not a file on ${branch}: ${address})`, anchor };
+    }
+    if (/^[a-z]+:/.test(address)) {
+      return undefined;
+    }
+    return { file: address === '' ? from : path.posix.join(path.posix.dirname(from), address), anchor };
+  }
+
+  test('the README links by relative path only to what the package ships, and to docs/ through the repository', () => {
+    const relative = linkTargets(README).filter((target) => !/^[a-z]+:/.test(target) && !target.startsWith('#'));
+    const toRepository = linkTargets(README).map((target) => resolve(target, 'README.md')?.file);
+
+    expect(relative.filter((target) => !shipped.includes(target))).toEqual([]);
+    expect(toRepository).toEqual(expect.arrayContaining(['API.md', ...docs]));
+  });
+
+  test.each(['README.md', ...docs])('every link of %s into the repository leads to a file and heading that exist', (from) => {
+    const broken = linkTargets(fs.readFileSync(path.join(ROOT, from), 'utf8'))
+      .filter((target) => {
+        const to = resolve(target, from);
+        if (!to) {
+          return false;
+        }
+        const file = path.join(ROOT, to.file);
+        return !fs.existsSync(file)
+          || (to.anchor !== undefined && !anchors(fs.readFileSync(file, 'utf8')).includes(to.anchor));
+      });
+
+    expect(broken).toEqual([]);
+  });
 });
 
 test('the status table covers each of the 14 statuses Rekognition defines, once', () => {
-  const statuses = tableRows('| Status at delete time |')
+  const statuses = tableRows('| Status at delete time |', HOW_IT_WORKS)
     .flatMap(([status]) => codeSpans(status))
     .sort();
 
