@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { CloudFormationEngine, OnFailure, OperationResult } from './cloudformation/engine';
-import { CustomResourceProvider, CustomResourceRequest } from './cloudformation/providers/custom-resource-provider';
+import { CustomResourceProvider, CustomResourceRequest, SentRequest } from './cloudformation/providers/custom-resource-provider';
 import { ManagedPolicyProvider, PolicyProvider, RoleProvider } from './cloudformation/providers/iam-providers';
 import { LambdaFunctionProvider } from './cloudformation/providers/lambda-function-provider';
 import { LogGroupProvider } from './cloudformation/providers/log-group-provider';
@@ -13,6 +13,7 @@ import { ResourceProvider } from './cloudformation/providers/resource-provider';
 import { SchedulerScheduleProvider } from './cloudformation/providers/scheduler-schedule-provider';
 import { CloudFormationQueryApi } from './cloudformation/query-api';
 import { CfnResponseEndpoint } from './cloudformation/response-endpoint';
+import { SingleEvent } from './cloudformation/single-event';
 import { LiveStack } from './cloudformation/stack-state';
 import { synthesize, SynthesizedStack, SynthesizeOptions } from './cloudformation/synthesized-stack';
 import { ADMIN_ACCESS_KEY_ID, LocalIam } from './iam';
@@ -42,10 +43,15 @@ export const LOCAL_REGION = 'us-east-1';
 /** The `env` of stacks deployed to the local AWS. */
 export const LOCAL_ENV = { account: LOCAL_ACCOUNT, region: LOCAL_REGION };
 
+/** A model version ARN of the local account, in `region` (default: the local one). */
+export function modelArn(version: string, region = LOCAL_REGION, project = 'birds'): string {
+  return `arn:aws:rekognition:${region}:${LOCAL_ACCOUNT}:project/${project}/version/${version}/1700000000000`;
+}
+
 /** Credentials of the administrator (tests, the CLI): allowed everything. */
 export const ADMIN_CREDENTIALS = { accessKeyId: ADMIN_ACCESS_KEY_ID, secretAccessKey: 'local-admin-secret' };
 
-export interface LocalAwsOptions {
+interface LocalAwsOptions {
   readonly simulator?: SimulatorOptions;
   /**
    * How the Lambda service runs functions: `budgetMs` shortens every run (to make waits longer than
@@ -86,8 +92,14 @@ export interface StackOperationReport extends OperationResult {
   readonly customResourceRequests: CustomResourceRequest[];
 }
 
+/** What one request sent on its own came to (see {@link LocalAws.sendEvent}). */
+export interface SentEvent extends SentRequest {
+  /** Every run of the function for this request (hand-offs and second deliveries included), ended. */
+  readonly runs: InvocationResult[];
+}
+
 /** How {@link LocalAws.deploy} deploys. */
-export interface DeployOptions {
+interface DeployOptions {
   /** Values of the template's parameters. @default - on update, the values in force; else their defaults */
   readonly parameters?: Record<string, string>;
   /**
@@ -238,6 +250,18 @@ export class LocalAws {
   /** `cdk destroy` (`aws cloudformation delete-stack`, with `--retain-resources` if given). */
   public destroy(stackName: string, options: { retainResources?: string[] } = {}): Promise<StackOperationReport> {
     return this.observe(() => this.engine.deleteStack({ stackName, retainResources: options.retainResources }));
+  }
+
+  /**
+   * Sends one custom-resource request to a resource of a deployed stack, outside any stack
+   * operation (see `local/cloudformation/single-event.ts`), and waits for its response and every
+   * run it caused.
+   */
+  public async sendEvent(input: SingleEvent): Promise<SentEvent> {
+    const sent = await this.engine.sendEvent(input);
+    await this.lambda.idle();
+    const own = this.lambda.invocations.filter((i) => (i.payload as { RequestId?: unknown }).RequestId === sent.event.RequestId);
+    return { ...sent, runs: await Promise.all(own.map((i) => i.result)) };
   }
 
   /** The stack as it stands (by name while it exists, by id also after). */

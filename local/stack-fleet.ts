@@ -1,72 +1,73 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
+import { logicalIdOf } from './cloudformation/synthesized-stack';
+import { LOCAL_ENV, LocalAws, modelArn, SentEvent } from './local-aws';
+import { ModelOptions, RekognitionSimulator, SimulatorOptions } from './rekognition';
 import { CustomLabelsModelLifecycle } from '../src';
-import { deployedTeardown, DeployedTeardown } from './cloudformation/cloud-assembly';
-import { PlayedRequest } from './cloudformation/event-player';
-import { CfnResponseEndpoint } from './cloudformation/response-endpoint';
-import { ACCOUNT, modelArn, STACK_REGION } from './e2e-environment';
-import { closePlayedStack, PlayedStack, startPlayedStack } from './played-stack';
-import { RekognitionSimulator, SimulatorOptions } from './rekognition';
 
 /**
  * Several stacks destroyed at the same time, as a pipeline that tears down many environments
- * does: each stack has its own teardown function (its own Lambda service here, a fresh process
- * per run) and its own models, and all share one Rekognition and its limits.
+ * does: each stack has its own teardown function (a fresh process per run) and its own models,
+ * all deployed to one {@link LocalAws} and so sharing one Rekognition and its limits.
  */
 
-export interface StackFleetOptions {
+interface StackFleetOptions {
   readonly stacks: number;
   readonly modelsPerStack: number;
+  /** Every model as the simulator holds it when the stacks are deployed. */
+  readonly model: ModelOptions;
+  /** Switched on once the stacks are deployed, so that only the teardowns meet them. @default - none */
   readonly simulator?: SimulatorOptions;
 }
 
 /** One deployed stack of the fleet. */
-export interface FleetStack extends PlayedStack {
-  readonly deployed: DeployedTeardown;
-  /** Its models' ARNs, in the order of its resources. */
-  readonly arns: string[];
+interface FleetStack {
+  readonly stackName: string;
+  /** Its models' ARNs and the logical ids of their custom resources, in the order of its constructs. */
+  readonly models: ReadonlyArray<{ readonly arn: string; readonly logicalId: string }>;
 }
 
 export class StackFleet {
   static async start(options: StackFleetOptions): Promise<StackFleet> {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'teardown-fleet-'));
-    const sim = await RekognitionSimulator.start(options.simulator);
-    const responses = await CfnResponseEndpoint.start();
+    const aws = await LocalAws.start();
     const stacks: FleetStack[] = [];
     for (let s = 0; s < options.stacks; s++) {
-      const app = new App({ outdir: path.join(outdir, `stack-${s}`) });
-      const stack = new Stack(app, `Teardown${s}`, { env: { account: ACCOUNT, region: STACK_REGION } });
-      const arns = Array.from({ length: options.modelsPerStack }, (_, m) => modelArn(`s${s}-m${m}`));
-      arns.forEach((projectVersionArn, m) => new CustomLabelsModelLifecycle(stack, `Model${m}`, { projectVersionArn }));
-      const deployed = deployedTeardown(stack);
-      stacks.push({ deployed, ...await startPlayedStack(deployed, sim, responses), arns });
+      const stack = new Stack(aws.newApp(), `Teardown${s}`, { env: LOCAL_ENV });
+      const models = Array.from({ length: options.modelsPerStack }, (_, m) => {
+        const arn = modelArn(`s${s}-m${m}`);
+        aws.sim.addModel(arn, options.model);
+        return { arn, logicalId: logicalIdOf(new CustomLabelsModelLifecycle(stack, `Model${m}`, { projectVersionArn: arn }).node.findChild('Resource')) };
+      });
+      const deployed = await aws.deploy(aws.synthesize(stack));
+      if (deployed.status !== 'CREATE_COMPLETE') {
+        throw new Error(`${stack.stackName} ended ${deployed.status}: ${deployed.events.map((e) => e.resourceStatusReason).filter(Boolean).join('; ')}`);
+      }
+      stacks.push({ stackName: stack.stackName, models });
     }
-    return new StackFleet(outdir, sim, responses, stacks);
+    aws.sim.configure(options.simulator ?? {});
+    return new StackFleet(aws, stacks);
   }
 
   private constructor(
-    private readonly outdir: string,
-    public readonly sim: RekognitionSimulator,
-    private readonly responses: CfnResponseEndpoint,
+    public readonly aws: LocalAws,
     public readonly stacks: readonly FleetStack[],
   ) {}
 
+  public get sim(): RekognitionSimulator {
+    return this.aws.sim;
+  }
+
   /** Every model's ARN, stack after stack. */
   public get arns(): string[] {
-    return this.stacks.flatMap((s) => s.arns);
+    return this.stacks.flatMap((s) => s.models.map((m) => m.arn));
   }
 
-  /** Sends every stack's Delete events at once and waits for every response and run. */
-  public destroyAll(): Promise<PlayedRequest[]> {
-    return Promise.all(this.stacks.flatMap((s) => s.deployed.models.map((resource) =>
-      s.cloudFormation.delete(resource, String(resource.properties.ProjectVersionArn)))));
+  /** Sends every stack's Delete requests at once, as their stack deletes do, and waits for every response and run. */
+  public destroyAll(): Promise<SentEvent[]> {
+    return Promise.all(this.stacks.flatMap((s) => s.models.map((m) =>
+      this.aws.sendEvent({ stackName: s.stackName, logicalId: m.logicalId, requestType: 'Delete' }))));
   }
 
-  public async close(): Promise<void> {
-    await Promise.all(this.stacks.map(closePlayedStack));
-    await Promise.all([this.sim.close(), this.responses.close()]);
-    fs.rmSync(this.outdir, { recursive: true, force: true });
+  public close(): Promise<void> {
+    return this.aws.close();
   }
 }

@@ -16,7 +16,7 @@ export class VirtualClock {
 type Operation = 'StopProjectVersion' | 'DeleteProjectVersion';
 
 /** One call the scripted API received. */
-export interface ScriptedCall {
+interface ScriptedCall {
   readonly operation: Operation;
   readonly at: number;
   readonly answer: ModelAnswer;

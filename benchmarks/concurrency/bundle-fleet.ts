@@ -40,10 +40,11 @@ export async function bundleFleet(c: FleetCase, seed: number): Promise<FleetRun>
   const fleet = await StackFleet.start({
     stacks: c.stacks,
     modelsPerStack: c.modelsPerStack,
+    model: { status: 'RUNNING', stopDurationMs: c.stopMs, deleteDurationMs: c.deleteMs },
     simulator: { tpsLimit: c.tps, serverErrorRate: c.serverErrorRate, seed },
   });
   try {
-    fleet.arns.forEach((arn) => fleet.sim.addModel(arn, { status: 'RUNNING', stopDurationMs: c.stopMs, deleteDurationMs: c.deleteMs }));
+    const callsBefore = fleet.sim.calls.length;
     const firstCallAt = new Map<string, number>();
     fleet.sim.on('call', (call: CallRecord) => {
       if (call.arn !== undefined && !firstCallAt.has(call.arn)) firstCallAt.set(call.arn, epochNow());
@@ -59,7 +60,7 @@ export async function bundleFleet(c: FleetCase, seed: number): Promise<FleetRun>
       totalMs: Math.max(...doneAfterMs),
       doneAfterMs,
       firstCallAfterMs: fleet.arns.map((arn) => firstCallAt.get(arn)! - startedAt),
-      calls: [...fleet.sim.calls],
+      calls: fleet.sim.calls.slice(callsBefore),
     };
   } finally {
     await fleet.close();

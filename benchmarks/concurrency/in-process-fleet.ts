@@ -3,7 +3,7 @@ import { readModelVersion } from '../../lambda/teardown/properties';
 import { isolatedRekognitionModelApi } from '../../lambda/teardown/rekognition-model-api';
 import { Pacing } from '../../lambda/teardown/schedule';
 import { tearDown } from '../../lambda/teardown/teardown';
-import { modelArn } from '../../local/e2e-environment';
+import { modelArn } from '../../local/local-aws';
 import { seededRandom } from '../../local/random';
 import { CallRecord, RekognitionSimulator } from '../../local/rekognition';
 import { epochNow, pointSdkAt, sleep } from '../support/aws-env';

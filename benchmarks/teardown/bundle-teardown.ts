@@ -1,6 +1,9 @@
+import { Stack } from 'aws-cdk-lib';
 import { ModelTimeline } from './model-timeline';
 import { TeardownMeasurement } from './scaled-teardown';
-import { E2EEnvironment, modelArn } from '../../local/e2e-environment';
+import { logicalIdOf } from '../../local/cloudformation/synthesized-stack';
+import { LOCAL_ENV, LocalAws, modelArn } from '../../local/local-aws';
+import { CustomLabelsModelLifecycle } from '../../src';
 import { epochNow, sleep } from '../support/aws-env';
 
 /**
@@ -17,15 +20,21 @@ export interface BundleCase {
 /** Runs every case at once, their starts `staggerMs` apart so cold starts do not pile up. */
 export async function bundleTeardowns(cases: readonly BundleCase[], staggerMs: number): Promise<TeardownMeasurement[]> {
   const arns = cases.map((_, i) => modelArn(`bench-bundle-${i}`));
-  const env = await E2EEnvironment.start({ models: arns.map((projectVersionArn) => ({ projectVersionArn })) });
-  const timeline = new ModelTimeline(env.sim);
+  const aws = await LocalAws.start();
+  const timeline = new ModelTimeline(aws.sim);
+  const stack = new Stack(aws.newApp(), 'BundleTeardown', { env: LOCAL_ENV });
+  const logicalIds = arns.map((projectVersionArn, i) => {
+    aws.sim.addModel(projectVersionArn, { status: 'RUNNING', stopDurationMs: cases[i].stopMs, deleteDurationMs: cases[i].deleteMs });
+    return logicalIdOf(new CustomLabelsModelLifecycle(stack, `Model${i}`, { projectVersionArn }).node.findChild('Resource'));
+  });
   try {
-    return await Promise.all(cases.map(async (c, i) => {
+    await aws.deploy(aws.synthesize(stack));
+    return await Promise.all(cases.map(async (_, i) => {
       const arn = arns[i];
       await sleep(i * staggerMs);
-      env.sim.addModel(arn, { status: 'RUNNING', stopDurationMs: c.stopMs, deleteDurationMs: c.deleteMs });
+      const callsBefore = aws.sim.callsFor(arn).length;
       const startedAt = epochNow();
-      const played = await env.cloudFormation.delete(env.resource(arn), arn);
+      const played = await aws.sendEvent({ stackName: stack.stackName, logicalId: logicalIds[i], requestType: 'Delete' });
       if (played.response.body.Status !== 'SUCCESS') {
         throw new Error(`teardown of ${arn} answered ${played.response.body.Status}: ${played.response.body.Reason}`);
       }
@@ -36,10 +45,10 @@ export async function bundleTeardowns(cases: readonly BundleCase[], staggerMs: n
         startMs: timeline.at(arn, 'STOPPING') - startedAt,
         stopLagMs: timeline.at(arn, 'DELETING') - timeline.at(arn, 'STOPPED'),
         deleteLagMs: endedAt - timeline.at(arn, 'GONE'),
-        calls: env.sim.callsFor(arn).length,
+        calls: aws.sim.callsFor(arn).length - callsBefore,
       };
     }));
   } finally {
-    await env.close();
+    await aws.close();
   }
 }

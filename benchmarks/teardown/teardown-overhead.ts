@@ -6,7 +6,7 @@ import { CurvePoint, scheduleCurve } from './schedule-curve';
 import { virtualTeardown } from './virtual-model';
 import { DELETE_MS, overheadTargetMs, spread, SPREAD } from './workload';
 import { DEFAULT_PACING } from '../../lambda/teardown/schedule';
-import { modelArn } from '../../local/e2e-environment';
+import { modelArn } from '../../local/local-aws';
 import { seededRandom } from '../../local/random';
 import { RekognitionSimulator } from '../../local/rekognition';
 import { pointSdkAt, sleep } from '../support/aws-env';

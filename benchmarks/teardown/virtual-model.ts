@@ -1,7 +1,7 @@
 import { readModelVersion } from '../../lambda/teardown/properties';
 import { Pacing } from '../../lambda/teardown/schedule';
 import { tearDown } from '../../lambda/teardown/teardown';
-import { modelArn } from '../../local/e2e-environment';
+import { modelArn } from '../../local/local-aws';
 import { seededRandom } from '../../local/random';
 import { error, ScriptedModelApi, status, VirtualClock } from '../../local/virtual-time';
 

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { ProviderFrameworkTeardown } from './provider-framework-teardown';
-import { ACCOUNT, modelArn, STACK_REGION } from '../../local/e2e-environment';
+import { LOCAL_ENV, modelArn } from '../../local/local-aws';
 import { CustomLabelsModelLifecycle } from '../../src';
 
 /** The stacks the template benchmarks synthesize: N models, each built one of a few ways. */
@@ -15,7 +15,7 @@ export function modelStack(build: Build, models: number): { app: App; stack: Sta
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
   // Stack traces in construct metadata cost synth time and vary with the call site: off for all.
   const app = new App({ outdir, stackTraces: false });
-  const stack = new Stack(app, 'Bench', { env: { account: ACCOUNT, region: STACK_REGION } });
+  const stack = new Stack(app, 'Bench', { env: LOCAL_ENV });
   for (let i = 0; i < models; i++) {
     const projectVersionArn = modelArn(`v${i}`);
     switch (build) {

@@ -4,9 +4,11 @@ import { CloudFormationError } from './cloudformation-error';
 import { DependencyGraph, runInOrder } from './dependency-graph';
 import { evaluateCondition, resolve, ResolutionContext } from './intrinsics';
 import { NestedStacks } from './nested-stacks';
+import { SentRequest } from './providers/custom-resource-provider';
 import { ResourceContext, ResourceFailure, ResourceProvider } from './providers/resource-provider';
 import { NESTED_STACK_TYPE, reasonOf, ResourceActions, retainedOnDelete } from './resource-actions';
 import { ResourceAction, ResourceFaults } from './resource-faults';
+import { sendSingleEvent, SingleEvent } from './single-event';
 import { StackHost } from './stack-host';
 import { parameterInputs, parameterValues, withPreviousValues } from './stack-parameters';
 import { LiveStack, ResourceStatus, StackEvent, StackResource, StackStatus } from './stack-state';
@@ -67,10 +69,10 @@ import { Template, validateTemplate } from './template';
  *   local engine refuses with a ValidationError of its own wording.
  *
  * The parts: `resource-actions.ts` (one resource's create, update, update back, delete),
- * `stack-update.ts` (an update's phases), `nested-stacks.ts`, `resource-faults.ts`.
+ * `stack-update.ts` (an update's phases), `nested-stacks.ts`, `resource-faults.ts`, `single-event.ts` (one request sent outside an operation).
  */
 /** How the engine reaches resources and what it answers pseudo parameters with. */
-export interface EngineOptions {
+interface EngineOptions {
   readonly region: string;
   readonly account: string;
   /** The provider of a resource type (AWS::CloudFormation::Stack is the engine's own). */
@@ -92,7 +94,7 @@ export interface EngineOptions {
 export type OnFailure = 'ROLLBACK' | 'DELETE' | 'DO_NOTHING';
 
 /** What create-stack is given. */
-export interface CreateStackInput {
+interface CreateStackInput {
   readonly stackName: string;
   readonly template: Template;
   readonly parameters?: Record<string, string>;
@@ -101,7 +103,7 @@ export interface CreateStackInput {
 }
 
 /** What update-stack is given. */
-export interface UpdateStackInput {
+interface UpdateStackInput {
   readonly stackName: string;
   readonly template: Template;
   readonly parameters?: Record<string, string>;
@@ -229,6 +231,11 @@ export class CloudFormationEngine extends EventEmitter implements StackHost {
     const firstEvent = this.log.length;
     await this.runDelete(stack, retain, 'User Initiated');
     return this.result(stack, firstEvent);
+  }
+
+  /** Sends one custom-resource request to a resource of a deployed stack, outside any operation (see `single-event.ts`). */
+  public sendEvent(input: SingleEvent): Promise<SentRequest> {
+    return sendSingleEvent(this, input);
   }
 
   /** @internal */

@@ -5,6 +5,7 @@ import { CloudFormationError } from './cloudformation-error';
 import { CloudFormationEngine } from './engine';
 import { LiveStack, StackResource } from './stack-state';
 import { seededRandom } from '../random';
+import { signingScope } from '../sigv4';
 
 /**
  * CloudFormation's read APIs for the engine's stacks, on 127.0.0.1, in the awsQuery protocol as
@@ -15,10 +16,9 @@ import { seededRandom } from '../random';
  * chronological order", with NextToken; the stack's own status changes are events whose
  * LogicalResourceId is the stack's name and ResourceType AWS::CloudFormation::Stack:
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html,
- * API_StackEvent.html),
- * DescribeStackResource and DescribeStackResources, answering the live statuses
+ * API_StackEvent.html), answering the live statuses
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html and
- * the pages of the other three actions). Each call is authorized, at the moment it is made, for
+ * the pages of the other two actions): the three reads the teardown function makes. Each call is authorized, at the moment it is made, for
  * `cloudformation:<Action>` on the stack's ARN by the signer's policies.
  *
  * Tests can make it throttle or fail ({@link CloudFormationQueryApi.injectFaults}), answering as
@@ -30,14 +30,11 @@ import { seededRandom } from '../random';
  * connection closed with no answer.
  */
 
-/** The stacks the API answers for: the engine's, or a single-event player's. */
-export type StackDirectory = Pick<CloudFormationEngine, 'stack' | 'allStacks'>;
-
 /** Decides a call by its signer. */
-export type QueryAuthorizer = (accessKeyId: string, action: string, resource: string) => { allowed: boolean; message?: string };
+type QueryAuthorizer = (accessKeyId: string, action: string, resource: string) => { allowed: boolean; message?: string };
 
 /** Faults of the read API, set by {@link CloudFormationQueryApi.injectFaults}; rates are shares of calls, 0..1. */
-export interface QueryApiFaults {
+interface QueryApiFaults {
   /** Seed of the random draws (one per call), so that a run repeats exactly. @default 1 */
   readonly seed?: number;
   /** Share of calls answered `Throttling` (HTTP 400, `Rate exceeded`). @default 0 */
@@ -71,7 +68,11 @@ export class CloudFormationQueryApi {
    * `statusLagMs`: how long a resource's new status takes to show (CloudFormationStrictness's
    * `resourceStatusLagMs`), read at each call. @default - at once
    */
-  static async start(engine: StackDirectory, authorizer?: QueryAuthorizer, statusLagMs: () => number = () => 0): Promise<CloudFormationQueryApi> {
+  static async start(
+    engine: CloudFormationEngine,
+    authorizer?: QueryAuthorizer,
+    statusLagMs: () => number = () => 0,
+  ): Promise<CloudFormationQueryApi> {
     const api = new CloudFormationQueryApi(engine, authorizer, statusLagMs);
     await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
     return api;
@@ -83,7 +84,7 @@ export class CloudFormationQueryApi {
   private faults?: { readonly options: QueryApiFaults; readonly random: () => number; tokens: number; refilledAt: number };
 
   private constructor(
-    private readonly engine: StackDirectory,
+    private readonly engine: CloudFormationEngine,
     private readonly authorizer?: QueryAuthorizer,
     private readonly statusLagMs: () => number = () => 0,
   ) {
@@ -145,12 +146,13 @@ export class CloudFormationQueryApi {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
     const action = form.get('Action') ?? '';
-    const accessKeyId = /Credential=([^/,\s]+)\/[^/]+\/[^/]+\/([^/]+)\//.exec(req.headers.authorization ?? '');
+    const scope = signingScope(req.headers.authorization);
+    const accessKeyId = scope?.accessKeyId ?? '';
     try {
-      if (!accessKeyId) {
+      if (!scope) {
         throw new CloudFormationError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
       }
-      if (accessKeyId[2] !== 'cloudformation') {
+      if (scope.service !== 'cloudformation') {
         throw new CloudFormationError('SignatureDoesNotMatch', 'Credential should be scoped to correct service: \'cloudformation\'.', 403);
       }
       if (req.method !== 'POST' || form.get('Version') !== '2010-05-15') {
@@ -158,21 +160,21 @@ export class CloudFormationQueryApi {
       }
       const fault = this.drawFault(action);
       if (fault === 'drop') {
-        this.calls.push({ action, accessKeyId: accessKeyId[1], error: 'ConnectionDropped', injected: true });
+        this.calls.push({ action, accessKeyId, error: 'ConnectionDropped', injected: true });
         req.socket.destroy();
         return;
       }
       if (fault) {
-        this.calls.push({ action, accessKeyId: accessKeyId[1], error: fault.code, injected: true });
+        this.calls.push({ action, accessKeyId, error: fault.code, injected: true });
         this.sendError(res, fault);
         return;
       }
-      const result = this.answer(action, form, (resource) => this.authorize(accessKeyId[1], action, resource));
-      this.calls.push({ action, accessKeyId: accessKeyId[1] });
+      const result = this.answer(action, form, (resource) => this.authorize(accessKeyId, action, resource));
+      this.calls.push({ action, accessKeyId });
       this.send(res, 200, `<${action}Response xmlns="${NAMESPACE}"><${action}Result>${result}</${action}Result>${metadata()}</${action}Response>`);
     } catch (err) {
       const error = err instanceof CloudFormationError ? err : new CloudFormationError('InternalFailure', String(err), 500);
-      this.calls.push({ action, accessKeyId: accessKeyId?.[1] ?? '', error: error.code });
+      this.calls.push({ action, accessKeyId, error: error.code });
       this.sendError(res, error);
     }
   }
@@ -263,35 +265,6 @@ export class CloudFormationQueryApi {
           element('ResourceStatusReason', e.resourceStatusReason),
         ].join(''))).join('')) + element('NextToken', next);
       }
-      case 'DescribeStackResource': {
-        const stack = this.stackNamed(required(form, 'StackName'));
-        authorize(stack.stackId);
-        const logicalId = required(form, 'LogicalResourceId');
-        const resource = stack.resources.get(logicalId);
-        if (!resource) {
-          throw new CloudFormationError('ValidationError', `Resource ${logicalId} does not exist for stack ${stack.stackName}`);
-        }
-        return node('StackResourceDetail', resourceXml(stack, this.visible(stack, resource), 'LastUpdatedTimestamp')
-          + element('Metadata', JSON.stringify(stack.template.Resources[logicalId]?.Metadata ?? {})));
-      }
-      case 'DescribeStackResources': {
-        const name = form.get('StackName');
-        const physicalId = form.get('PhysicalResourceId');
-        if (name === null && physicalId === null) {
-          throw new CloudFormationError('ValidationError', 'Either StackName or PhysicalResourceId must be specified.');
-        }
-        const holds = (s: LiveStack) => [...s.resources.values()].some((r) => r.physicalId === physicalId);
-        const stack = name !== null ? this.stackNamed(name) : this.engine.allStacks().find(holds);
-        if (!stack) {
-          throw new CloudFormationError('ValidationError', `Stack for ${physicalId} does not exist`);
-        }
-        authorize(stack.stackId);
-        const logicalId = form.get('LogicalResourceId');
-        const resources = [...stack.resources.values()]
-          .filter((r) => logicalId === null || r.logicalId === logicalId)
-          .map((r) => this.visible(stack, r));
-        return node('StackResources', resources.map((r) => member(resourceXml(stack, r, 'Timestamp'))).join(''));
-      }
       default:
         throw new CloudFormationError('InvalidAction', `The local CloudFormation does not answer ${action}`);
     }
@@ -370,20 +343,6 @@ function stackXml(stack: LiveStack): string {
 /** An output's value as DescribeStacks shows it: a list joined with commas, as CommaDelimitedList. */
 function outputText(value: unknown): string {
   return Array.isArray(value) ? value.join(',') : String(value);
-}
-
-function resourceXml(stack: LiveStack, r: StackResource, timestampName: string): string {
-  return [
-    element('StackName', stack.stackName),
-    element('StackId', stack.stackId),
-    element('LogicalResourceId', r.logicalId),
-    element('PhysicalResourceId', r.physicalId),
-    element('ResourceType', r.type),
-    element(timestampName, r.lastUpdated.toISOString()),
-    element('ResourceStatus', r.status),
-    element('ResourceStatusReason', r.statusReason),
-    node('DriftInformation', element('StackResourceDriftStatus', 'NOT_CHECKED')),
-  ].join('');
 }
 
 /** An element holding text (escaped); nothing when the value is undefined. */

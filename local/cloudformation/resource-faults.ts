@@ -14,7 +14,7 @@
 export type ResourceAction = 'create' | 'update' | 'delete';
 
 /** Where a resource is, for matching faults. */
-export interface ResourceAddress {
+interface ResourceAddress {
   /** The name of the stack that holds the resource. */
   readonly stackName: string;
   /** The root stack's name, then the logical id of each nested stack resource down to the stack, then the resource's logical id. */

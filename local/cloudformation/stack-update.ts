@@ -5,7 +5,7 @@ import { LiveStack } from './stack-state';
 import { Template } from './template';
 
 /** The stack's status reason when an update completes with resources it could not delete. */
-export const CLEANUP_FAILED_REASON = 'Update successful. One or more resources could not be deleted.';
+const CLEANUP_FAILED_REASON = 'Update successful. One or more resources could not be deleted.';
 
 /**
  * One update of one stack, in the phases CloudFormation plays it, so that a root stack can drive

@@ -18,8 +18,8 @@ export interface CloudFormationStrictness {
    */
   cleanupDeleteAttempts: number;
   /**
-   * How long a resource's new status takes to show in the read API (ListStackResources,
-   * DescribeStackResource(s)): CloudFormation promises no ordering between a resource's status
+   * How long a resource's new status takes to show in the read API (ListStackResources):
+   * CloudFormation promises no ordering between a resource's status
    * and the request it sends to a custom resource (the request reaches the function through
    * Lambda's asynchronous queue, and DescribeStackResource reads CloudFormation's own store;
    * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requests.html names no

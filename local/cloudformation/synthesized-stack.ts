@@ -1,6 +1,7 @@
-import { CfnElement, Stack, Stage } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CfnElement, cx_api, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { fileAssetDirs } from './cloud-assembly';
 import { Template, validateTemplate } from './template';
 
 /**
@@ -48,4 +49,21 @@ export function logicalIdOf(construct: IConstruct): string {
     throw new Error(`${construct.node.path} has no CloudFormation resource of its own`);
   }
   return Stack.of(element).resolve(element.logicalId) as string;
+}
+
+/** The folder of each file asset of the stack, by the S3 object key it is published to. */
+function fileAssetDirs(assembly: cx_api.CloudAssembly, artifact: cx_api.CloudFormationStackArtifact): Map<string, string> {
+  const dirs = new Map<string, string>();
+  for (const dependency of artifact.dependencies) {
+    if (!(dependency instanceof cx_api.AssetManifestArtifact)) {
+      continue;
+    }
+    const manifest = JSON.parse(fs.readFileSync(dependency.file, 'utf8'));
+    for (const asset of Object.values<any>(manifest.files ?? {})) {
+      for (const destination of Object.values<any>(asset.destinations)) {
+        dirs.set(destination.objectKey, path.join(assembly.directory, asset.source.path));
+      }
+    }
+  }
+  return dirs;
 }

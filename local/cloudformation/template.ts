@@ -6,7 +6,7 @@
  */
 
 /** One resource of a template. */
-export interface TemplateResourceDefinition {
+interface TemplateResourceDefinition {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
   readonly DependsOn?: string | string[];
@@ -17,7 +17,7 @@ export interface TemplateResourceDefinition {
 }
 
 /** One parameter of a template. */
-export interface TemplateParameter {
+interface TemplateParameter {
   readonly Type: string;
   readonly Default?: string | number;
   readonly Description?: string;

@@ -25,7 +25,7 @@ import { evaluate, PolicyDocument, wildcardMatch } from './policy-evaluation';
 /** The quota on the size of all inline policies of one role, whitespace not counted. */
 export const ROLE_INLINE_POLICIES_MAX_CHARS = 10_240;
 /** The quota on the size of one customer managed policy, whitespace not counted. */
-export const MANAGED_POLICY_MAX_CHARS = 6_144;
+const MANAGED_POLICY_MAX_CHARS = 6_144;
 
 /** The access key of the administrator who runs the stack operations and tests: allowed everything. */
 export const ADMIN_ACCESS_KEY_ID = 'AKIALOCALADMIN000000';
@@ -71,7 +71,7 @@ interface Role {
 }
 
 /** How the local IAM behaves. */
-export interface LocalIamOptions {
+interface LocalIamOptions {
   /** The partition of the ARNs it makes. @default 'aws' */
   readonly partition?: string;
   /** See {@link LocalIam.propagationDelayMs}. @default 0 */
@@ -280,9 +280,4 @@ function checkedManagedDocument(document: PolicyDocument): PolicyDocument {
     throw new IamError('LimitExceeded', `Cannot exceed quota for PolicySize: ${MANAGED_POLICY_MAX_CHARS}`);
   }
   return document;
-}
-
-/** The access key id of a SigV4 Authorization header, if it has one. */
-export function signingAccessKeyId(authorization: string | undefined): string | undefined {
-  return /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1];
 }

@@ -1,12 +1,13 @@
 import { createServer, Server } from 'http';
 import { AddressInfo } from 'net';
 import { DeployedFunction, invokeInProcess, InvocationResult } from './lambda-process';
+import { signingScope } from '../sigv4';
 
 /**
  * Asked at the moment of each Invoke call whether its signer may do `lambda:InvokeFunction` on the
  * function's ARN; a denial is answered 403 AccessDeniedException. Without one, every signed call is allowed.
  */
-export type InvokeAuthorizer = (accessKeyId: string, action: string, resource: string) => { allowed: boolean; message?: string };
+type InvokeAuthorizer = (accessKeyId: string, action: string, resource: string) => { allowed: boolean; message?: string };
 
 /** Invoke of a function that does not exist (never created, or deleted). */
 export class FunctionNotFoundError extends Error {
@@ -30,7 +31,7 @@ export class FunctionNotFoundError extends Error {
  */
 
 /** One asynchronous event as the service queued it, for {@link LocalLambdaServiceOptions.deliverTwice}. */
-export interface AsyncDelivery {
+interface AsyncDelivery {
   readonly functionArn: string;
   readonly payload: unknown;
   /** Made through the Invoke API (by a function, such as a hand-off to itself), not by a service such as CloudFormation. */
@@ -38,7 +39,7 @@ export interface AsyncDelivery {
 }
 
 /** One invocation the service received. */
-export interface Invocation {
+interface Invocation {
   readonly at: number;
   readonly functionArn: string;
   readonly invocationType: string;
@@ -103,7 +104,8 @@ export class LocalLambdaService {
           res.setHeader('content-type', 'application/json');
           res.end(type ? JSON.stringify({ Type: 'User', message: type }) : '');
         };
-        if (!req.headers.authorization?.startsWith('AWS4-HMAC-SHA256 ')) {
+        const scope = signingScope(req.headers.authorization);
+        if (!scope) {
           res.setHeader('x-amzn-ErrorType', 'MissingAuthenticationTokenException');
           return reply(403, 'Missing Authentication Token');
         }
@@ -111,7 +113,7 @@ export class LocalLambdaService {
           res.setHeader('x-amzn-ErrorType', 'ResourceNotFoundException');
           return reply(404, `Function not found: ${name}`);
         }
-        const verdict = this.authorizer?.(/Credential=([^/,\s]+)\//.exec(req.headers.authorization)?.[1] ?? '', 'lambda:InvokeFunction', fn.functionArn);
+        const verdict = this.authorizer?.(scope.accessKeyId, 'lambda:InvokeFunction', fn.functionArn);
         if (verdict && !verdict.allowed) {
           res.setHeader('x-amzn-ErrorType', 'AccessDeniedException');
           return reply(403, verdict.message ?? 'not authorized to perform lambda:InvokeFunction');

@@ -5,9 +5,9 @@
  */
 import { IncomingHttpHeaders } from 'http';
 import { ServiceError } from './errors';
+import { credentialScope, readAuthorization, SIGV4_ALGORITHM } from '../sigv4';
 
 const SERVICE = 'rekognition';
-const ALGORITHM = 'AWS4-HMAC-SHA256';
 
 /** Who signed the request, as the credential scope says. */
 export interface SigningScope {
@@ -22,16 +22,9 @@ export function authenticate(headers: IncomingHttpHeaders): SigningScope {
   if (!header) {
     throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   }
-  const [algorithm, ...rest] = header.trim().split(/\s+/);
-  if (algorithm !== ALGORITHM) {
+  const { algorithm, fields } = readAuthorization(header);
+  if (algorithm !== SIGV4_ALGORITHM) {
     throw new ServiceError('IncompleteSignatureException', `Unsupported Authorization Type: ${algorithm}`);
-  }
-  const fields = new Map<string, string>();
-  for (const part of rest.join('').split(',')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) {
-      fields.set(part.slice(0, eq), part.slice(eq + 1));
-    }
   }
   const missing = ['Credential', 'SignedHeaders', 'Signature'].filter((name) => !fields.get(name));
   if (missing.length > 0) {
@@ -40,11 +33,11 @@ export function authenticate(headers: IncomingHttpHeaders): SigningScope {
   if (!headers['x-amz-date'] && !headers.date) {
     throw new ServiceError('IncompleteSignatureException', "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   }
-  const scope = fields.get('Credential')!.split('/');
-  if (scope.length !== 5 || scope.some((s) => s === '')) {
+  const scope = credentialScope(fields.get('Credential')!);
+  if (!scope) {
     throw new ServiceError('IncompleteSignatureException', `Credential should have 5 parts: key/date/region/service/aws4_request, got '${fields.get('Credential')}'.`);
   }
-  const [accessKeyId, date, region, service, terminator] = scope;
+  const { accessKeyId, date, region, service, terminator } = scope;
   if (service !== SERVICE) {
     throw new ServiceError('InvalidSignatureException', `Credential should be scoped to correct service: '${SERVICE}'. `);
   }

@@ -8,7 +8,6 @@ const HTTP_STATUS: Readonly<Record<string, number>> = {
   AccessDeniedException: 400,
   InternalServerError: 500,
   InvalidParameterException: 400,
-  InvalidPaginationTokenException: 400,
   LimitExceededException: 400,
   ProvisionedThroughputExceededException: 400,
   ResourceInUseException: 400,

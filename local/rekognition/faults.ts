@@ -10,7 +10,7 @@ import { FailFirstRule, FaultKind, OperationName, SimulatorOptions, ThrottleErro
 const WINDOW_MS = 1_000;
 
 /** An injected failure: the error to answer with and which fault caused it. */
-export interface InjectedFault {
+interface InjectedFault {
   readonly error: ServiceError;
   readonly kind: FaultKind;
 }

@@ -19,9 +19,7 @@ import {
   MODEL_STATUSES,
 } from './types';
 import {
-  PROJECT_ARN_PATTERN,
   PROJECT_VERSION_ARN_PATTERN,
-  projectArnParts,
   tagMapViolations,
   VersionArnParts,
   versionArnParts,
@@ -69,54 +67,23 @@ const STARTABLE = new Set<ModelStatus>(['TRAINING_COMPLETED', 'STOPPED', 'FAILED
 /** Start on a model that is busy is refused as in use; on one that can never run, as invalid. */
 const START_BUSY = new Set<ModelStatus>(['RUNNING', 'STARTING', 'STOPPING', 'TRAINING_IN_PROGRESS', 'COPYING_IN_PROGRESS', 'DELETING']);
 
-const STATUS_MESSAGES: Record<ModelStatus, string> = {
-  TRAINING_IN_PROGRESS: 'The model is being trained.',
-  TRAINING_COMPLETED: 'The model is ready to run.',
-  TRAINING_FAILED: 'The model could not be trained.',
-  STARTING: 'The model is starting.',
-  RUNNING: 'The model is running.',
-  FAILED: 'The model failed to start.',
-  STOPPING: 'The model is being stopped.',
-  STOPPED: 'The model is stopped.',
-  DELETING: 'The model is being deleted.',
-  COPYING_IN_PROGRESS: 'The model is being copied.',
-  COPYING_COMPLETED: 'The model copy is complete.',
-  COPYING_FAILED: 'The model could not be copied.',
-  DEPRECATED: 'The model is deprecated.',
-  EXPIRED: 'The model has expired.',
-};
-
 interface Model {
   readonly arn: string;
   readonly parts: VersionArnParts;
   readonly options: ModelOptions;
   readonly durations: ModelDurations;
   /** Order of addition: Describe lists newest first and pages by it. */
-  readonly seq: number;
-  readonly createdAt: Date;
   status: ModelStatus;
   minInferenceUnits?: number;
   maxInferenceUnits?: number;
-  trainingEndedAt?: Date;
   /** Keyed case-sensitively, in the order keys were first added. A Map, so `__proto__` is a key like any other. */
   readonly tags: Map<string, string>;
   pending?: { readonly to: ModelStatus | undefined; readonly dueAt: number; readonly timer: NodeJS.Timeout };
 }
 
-/** DescribeProjectVersions input, validated. */
-export interface DescribeInput {
-  readonly projectArn: string;
-  readonly versionNames?: readonly string[];
-  readonly nextToken?: string;
-  readonly maxResults: number;
-}
-
 /** The models of every region, keyed by version ARN. */
 export class ModelStore {
   private readonly models = new Map<string, Model>();
-  /** Projects that ever held a model, by ARN prefix; the creation number when the test gave one. */
-  private readonly projects = new Map<string, { number?: string }>();
-  private seq = 0;
   private closed = false;
 
   constructor(
@@ -156,14 +123,11 @@ export class ModelStore {
       throw new Error(`A model may hold at most ${TAGS_PER_MODEL_MAX} tags, got ${Object.keys(tags).length}`);
     }
     const parts = versionArnParts(arn);
-    this.registerProject(parts, options.projectArn);
     const model: Model = {
       arn,
       parts,
       options,
       durations: { ...this.durations, ...definedOnly(pickDurations(options)) },
-      seq: ++this.seq,
-      createdAt: options.creationTimestamp ?? new Date(),
       status: options.status,
       tags: new Map(Object.entries(tags)),
     };
@@ -250,27 +214,6 @@ export class ModelStore {
     return 'STARTING';
   }
 
-  /** DescribeProjectVersions: the page of descriptions, newest model first. */
-  describe(input: DescribeInput, region: string): { ProjectVersionDescriptions: object[]; NextToken?: string } {
-    const project = projectArnParts(input.projectArn);
-    const known = this.projects.get(project.projectKey);
-    if (project.region !== region || !known || (known.number !== undefined && known.number !== project.number)) {
-      throw notFound();
-    }
-    const after = input.nextToken === undefined ? Infinity : decodeToken(input.nextToken, project.projectKey);
-    const matching = [...this.models.values()]
-      .filter((m) => m.parts.projectKey === project.projectKey)
-      .filter((m) => !input.versionNames || input.versionNames.includes(m.parts.versionName))
-      .filter((m) => m.seq < after)
-      .sort((a, b) => b.seq - a.seq);
-    const page = matching.slice(0, input.maxResults);
-    const more = matching.length > page.length;
-    return {
-      ProjectVersionDescriptions: page.map(describeModel),
-      ...(more ? { NextToken: encodeToken(project.projectKey, page[page.length - 1].seq) } : {}),
-    };
-  }
-
   // The tag operations act on a model in any status. A DELETING model still exists (Describe lists
   // it) and AWS answers for a resource until it is gone, so it is tagged like any other; its tags
   // go with it when the deletion completes.
@@ -332,21 +275,6 @@ export class ModelStore {
     return model;
   }
 
-  private registerProject(parts: VersionArnParts, projectArn: string | undefined): void {
-    const project = this.projects.get(parts.projectKey) ?? {};
-    if (projectArn !== undefined) {
-      if (!PROJECT_ARN_PATTERN.test(projectArn) || projectArnParts(projectArn).projectKey !== parts.projectKey) {
-        throw new Error(`projectArn ${projectArn} is not the project of ${parts.projectKey}`);
-      }
-      const number = projectArnParts(projectArn).number;
-      if (project.number !== undefined && project.number !== number) {
-        throw new Error(`Project ${parts.projectKey} was already added as ${parts.projectKey}/${project.number}`);
-      }
-      project.number = number;
-    }
-    this.projects.set(parts.projectKey, project);
-  }
-
   /** Moves the model to `to` (undefined = gone), reports it, and arms the next timed transition. */
   private transition(model: Model, to: ModelStatus | undefined, cause: TransitionEvent['cause']): void {
     if (model.pending) clearTimeout(model.pending.timer);
@@ -356,7 +284,6 @@ export class ModelStore {
       this.models.delete(model.arn);
     } else {
       model.status = to;
-      if (to === 'TRAINING_COMPLETED') model.trainingEndedAt = new Date();
       if (to === 'STOPPED' || to === 'FAILED') {
         model.minInferenceUnits = undefined;
         model.maxInferenceUnits = undefined;
@@ -381,36 +308,6 @@ export class ModelStore {
 
 function notFound(): ServiceError {
   return new ServiceError('ResourceNotFoundException', 'The resource specified in the request cannot be found.');
-}
-
-function describeModel(m: Model): object {
-  return {
-    ProjectVersionArn: m.arn,
-    CreationTimestamp: m.createdAt.getTime() / 1000,
-    Status: m.status,
-    StatusMessage: STATUS_MESSAGES[m.status],
-    Feature: 'CUSTOM_LABELS',
-    ...(m.minInferenceUnits !== undefined ? { MinInferenceUnits: m.minInferenceUnits } : {}),
-    ...(m.maxInferenceUnits !== undefined ? { MaxInferenceUnits: m.maxInferenceUnits } : {}),
-    ...(m.trainingEndedAt ? { TrainingEndTimestamp: m.trainingEndedAt.getTime() / 1000 } : {}),
-  };
-}
-
-/** Tokens are opaque to callers; this one names the project and the last model returned. */
-function encodeToken(projectKey: string, lastSeq: number): string {
-  return Buffer.from(JSON.stringify({ p: projectKey, s: lastSeq })).toString('base64url');
-}
-
-function decodeToken(token: string, projectKey: string): number {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (parsed.p === projectKey && Number.isInteger(parsed.s)) {
-      return parsed.s;
-    }
-  } catch {
-    // Falls through to the error below.
-  }
-  throw new ServiceError('InvalidPaginationTokenException', 'Invalid pagination token.');
 }
 
 function pickDurations(options: ModelOptions): Partial<ModelDurations> {

@@ -6,7 +6,7 @@ import { IncomingMessage, ServerResponse } from 'http';
 import { ServiceError } from './errors';
 
 /** The content type of awsJson1_1 requests and responses. */
-export const CONTENT_TYPE = 'application/x-amz-json-1.1';
+const CONTENT_TYPE = 'application/x-amz-json-1.1';
 /** What precedes the operation name in `X-Amz-Target`. */
 export const TARGET_PREFIX = 'RekognitionService.';
 

@@ -24,7 +24,6 @@ import {
   TransitionEvent,
 } from './types';
 import {
-  validateDescribeInput,
   validateListTagsInput,
   validateStartInput,
   validateTagResourceInput,
@@ -33,7 +32,7 @@ import {
 } from './validation';
 
 /** The options as they stand, defaults filled in. */
-export type ResolvedSimulatorOptions = Required<Omit<SimulatorOptions, 'tpsLimit'>> & Pick<SimulatorOptions, 'tpsLimit'>;
+type ResolvedSimulatorOptions = Required<Omit<SimulatorOptions, 'tpsLimit'>> & Pick<SimulatorOptions, 'tpsLimit'>;
 
 const DEFAULT_OPTIONS: ResolvedSimulatorOptions = {
   stopWhenNotRunning: 'ResourceInUseException',
@@ -67,7 +66,6 @@ const RESOURCE_MEMBER: Readonly<Record<OperationName, string>> = {
   StopProjectVersion: 'ProjectVersionArn',
   DeleteProjectVersion: 'ProjectVersionArn',
   StartProjectVersion: 'ProjectVersionArn',
-  DescribeProjectVersions: 'ProjectArn',
   TagResource: 'ResourceArn',
   UntagResource: 'ResourceArn',
   ListTagsForResource: 'ResourceArn',
@@ -77,7 +75,7 @@ const RESOURCE_MEMBER: Readonly<Record<OperationName, string>> = {
  * Asked at the moment of each call whether its signer may do `rekognition:<operation>` on the
  * named ARN; a denial is answered AccessDeniedException. Without one, every signed call is allowed.
  */
-export type RequestAuthorizer = (accessKeyId: string, action: string, resource: string) => { allowed: boolean; message?: string };
+type RequestAuthorizer = (accessKeyId: string, action: string, resource: string) => { allowed: boolean; message?: string };
 
 /** What one operation answered: the output, and the Status in it for the call record. */
 interface Outcome {
@@ -360,8 +358,6 @@ export class RekognitionSimulator extends EventEmitter {
         const status = this.store.start(start.arn, region, start.minInferenceUnits, start.maxInferenceUnits);
         return { output: { Status: status }, status };
       }
-      case 'DescribeProjectVersions':
-        return { output: this.store.describe(validateDescribeInput(input, validationError), region) };
       case 'TagResource': {
         const { arn, tags } = validateTagResourceInput(input, validationError);
         this.store.tag(arn, region, tags);

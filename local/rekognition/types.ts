@@ -21,7 +21,7 @@ export const MODEL_STATUSES = [
   'EXPIRED',
 ] as const;
 
-/** A model version status, as DescribeProjectVersions, Stop, Start and Delete report it. */
+/** A model version status, as Stop, Start and Delete report it. */
 export type ModelStatus = typeof MODEL_STATUSES[number];
 
 /**
@@ -40,13 +40,12 @@ export const REKOGNITION_ERRORS = [
 ] as const;
 
 /** One of the documented error names. */
-export type RekognitionErrorName = typeof REKOGNITION_ERRORS[number];
+type RekognitionErrorName = typeof REKOGNITION_ERRORS[number];
 
 /** The operations the simulator implements. */
 export const OPERATIONS = [
   'StopProjectVersion',
   'DeleteProjectVersion',
-  'DescribeProjectVersions',
   'StartProjectVersion',
   'TagResource',
   'UntagResource',
@@ -143,13 +142,6 @@ export interface ModelOptions extends Partial<ModelDurations> {
   readonly trainingFails?: boolean;
   /** A copy ends in COPYING_FAILED instead of COPYING_COMPLETED. */
   readonly copyFails?: boolean;
-  /**
-   * The exact project ARN (with its creation number). A version ARN does not carry it, so by
-   * default DescribeProjectVersions accepts any number for the project.
-   */
-  readonly projectArn?: string;
-  /** Default: when the model is added. */
-  readonly creationTimestamp?: Date;
   /** Inference units of a model added as RUNNING or STARTING. Default 1. */
   readonly minInferenceUnits?: number;
   /**
@@ -168,7 +160,7 @@ export interface CallRecord {
   readonly at: number;
   /** From `X-Amz-Target`, whatever it named (unknown operations are recorded too). */
   readonly operation: string;
-  /** ProjectVersionArn, ProjectArn for DescribeProjectVersions, or ResourceArn for the tag operations, as sent. */
+  /** ProjectVersionArn, or ResourceArn for the tag operations, as sent. */
   readonly arn?: string;
   /** The region the request was signed for. */
   readonly region?: string;

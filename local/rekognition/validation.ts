@@ -5,12 +5,9 @@
 import { ServiceError } from './errors';
 import { ValidationErrorName } from './types';
 
-/** ProjectVersionArn, exactly as the API reference gives it (as is the project pattern below). */
+/** ProjectVersionArn, exactly as the API reference gives it. */
 export const PROJECT_VERSION_ARN_PATTERN =
   /(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/version\/[a-zA-Z0-9_.\-]{1,255}\/[0-9]+$)/;
-/** ProjectArn (DescribeProjectVersions). */
-export const PROJECT_ARN_PATTERN = /(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/[0-9]+$)/;
-const VERSION_NAME_PATTERN = /^[a-zA-Z0-9_.\-]+$/;
 /** TagKey: letters, separators, digits and `_.:/=+-@`, not starting with the reserved `aws:`. */
 export const TAG_KEY_PATTERN = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 /** TagValue: the same characters as a key, empty allowed, `aws:` too. */
@@ -18,8 +15,6 @@ export const TAG_VALUE_PATTERN = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u;
 
 const ARN_MIN = 20;
 const ARN_MAX = 2048;
-const NEXT_TOKEN_MAX = 1024;
-const MAX_VERSION_NAMES = 10;
 const TAG_KEY_MIN = 1;
 const TAG_KEY_MAX = 128;
 const TAG_VALUE_MAX = 256;
@@ -35,27 +30,12 @@ export interface VersionArnParts {
   readonly versionName: string;
 }
 
-/** The parts of a project ARN that matter to the simulator. */
-export interface ProjectArnParts {
-  readonly region: string;
-  readonly projectKey: string;
-  /** The trailing creation number. */
-  readonly number: string;
-}
-
 /** Splits a version ARN that already matched the pattern. */
 export function versionArnParts(arn: string): VersionArnParts {
   const [, , , region] = arn.split(':');
   const projectKey = arn.slice(0, arn.indexOf('/version/'));
   const [, projectName, , versionName] = arn.slice(arn.indexOf(':project/') + 1).split('/');
   return { region, projectKey, projectName, versionName };
-}
-
-/** Splits a project ARN that already matched the pattern. */
-export function projectArnParts(arn: string): ProjectArnParts {
-  const [, , , region] = arn.split(':');
-  const slash = arn.lastIndexOf('/');
-  return { region, projectKey: arn.slice(0, slash), number: arn.slice(slash + 1) };
 }
 
 /** Collects constraint violations and throws them the way AWS reports them: all at once, counted. */
@@ -209,44 +189,6 @@ export function validateStartInput(
     throw new ServiceError('InvalidParameterException', 'MaxInferenceUnits must be greater than or equal to MinInferenceUnits.');
   }
   return { arn: body.ProjectVersionArn as string, minInferenceUnits: min, maxInferenceUnits: max ?? undefined };
-}
-
-/** Input of DescribeProjectVersions. */
-export function validateDescribeInput(
-  body: Record<string, unknown>,
-  errorName: ValidationErrorName,
-): { projectArn: string; versionNames?: string[]; nextToken?: string; maxResults: number } {
-  const v = new Violations();
-  checkArn(v, body.ProjectArn, 'projectArn', PROJECT_ARN_PATTERN);
-  const names = body.VersionNames;
-  if (names !== undefined && names !== null) {
-    if (!Array.isArray(names)) {
-      v.add(names, 'versionNames', 'Member must be a list');
-    } else {
-      if (names.length < 1 || names.length > MAX_VERSION_NAMES) {
-        v.add(names, 'versionNames', `Member must have length less than or equal to ${MAX_VERSION_NAMES} and greater than or equal to 1`);
-      }
-      names.forEach((name, i) => {
-        if (typeof name !== 'string' || name.length < 1 || name.length > 255 || !VERSION_NAME_PATTERN.test(name)) {
-          v.add(name, `versionNames.${i + 1}.member`, `Member must satisfy regular expression pattern: ${VERSION_NAME_PATTERN.source} and have length between 1 and 255`);
-        }
-      });
-    }
-  }
-  const token = body.NextToken;
-  if (token !== undefined && token !== null && (typeof token !== 'string' || token.length > NEXT_TOKEN_MAX)) {
-    v.add(token, 'nextToken', `Member must have length less than or equal to ${NEXT_TOKEN_MAX}`);
-  }
-  if (body.MaxResults !== undefined && body.MaxResults !== null) {
-    checkInteger(v, body.MaxResults, 'maxResults', 1, 100);
-  }
-  v.throwIfAny(errorName);
-  return {
-    projectArn: body.ProjectArn as string,
-    versionNames: (names ?? undefined) as string[] | undefined,
-    nextToken: (token ?? undefined) as string | undefined,
-    maxResults: (body.MaxResults ?? 100) as number,
-  };
 }
 
 /** Input of TagResource. */

@@ -31,7 +31,7 @@ export interface ScheduleDefinition {
 }
 
 /** One firing of a schedule and how its target answered. */
-export interface ScheduleInvocation {
+interface ScheduleInvocation {
   readonly scheduleName: string;
   /** The virtual time it fired at. */
   readonly at: number;

@@ -1,8 +1,6 @@
 import {
   DeleteProjectVersionCommand,
-  DescribeProjectVersionsCommand,
   ListCollectionsCommand,
-  paginateDescribeProjectVersions,
   RekognitionClient,
   RekognitionServiceException,
   ResourceInUseException,
@@ -204,13 +202,6 @@ describe('authentication and regions', () => {
 
     expect(await stop(arn, 'eu-west-1')).toEqual({ status: 'STOPPING', httpStatus: 200 });
   });
-
-  test('DescribeProjectVersions only finds a project in the region it was signed for', async () => {
-    sim.addModel(versionArn('v1', 'proj', 'eu-west-1'), { status: 'STOPPED' });
-    const describe = (region: string) => client(region).send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn('proj', 'eu-west-1') }));
-    await expect(describe('us-east-1')).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    expect((await describe('eu-west-1')).ProjectVersionDescriptions).toHaveLength(1);
-  });
 });
 
 describe('validation', () => {
@@ -242,20 +233,6 @@ describe('validation', () => {
     expect(res.status).toBe(400);
     expect(res.json.Code).toBe('InvalidParameterException');
     expect(res.json.Message).toMatch(/Member must not be null/);
-  });
-
-  test.each([
-    ['a version ARN as ProjectArn', { ProjectArn: versionArn() }],
-    ['MaxResults 0', { ProjectArn: projectArn(), MaxResults: 0 }],
-    ['MaxResults 101', { ProjectArn: projectArn(), MaxResults: 101 }],
-    ['11 version names', { ProjectArn: projectArn(), VersionNames: Array.from({ length: 11 }, (_, i) => `v${i}`) }],
-    ['a version name with a space', { ProjectArn: projectArn(), VersionNames: ['v 1'] }],
-  ])('DescribeProjectVersions refuses %s', async (_, input) => {
-    sim.addModel(versionArn(), { status: 'STOPPED' });
-    await expect(client().send(new DescribeProjectVersionsCommand(input))).rejects.toMatchObject({
-      name: 'InvalidParameterException',
-      $metadata: { httpStatusCode: 400 },
-    });
   });
 
   test('StartProjectVersion requires MinInferenceUnits of at least 1, and MaxInferenceUnits not below it', async () => {
@@ -376,8 +353,6 @@ describe('timed transitions', () => {
     sim.addModel(versionArn(), { status: 'STOPPED', startDurationMs: 20 });
     expect(await start(versionArn(), 2)).toEqual({ status: 'STARTING', httpStatus: 200 });
     await sim.waitForStatus(versionArn(), 'RUNNING', 1_000);
-    const described = await client().send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn() }));
-    expect(described.ProjectVersionDescriptions?.[0]).toMatchObject({ Status: 'RUNNING', MinInferenceUnits: 2 });
   });
 
   test.each([
@@ -501,7 +476,7 @@ describe('fault injection', () => {
       failFirst: [{ operation: 'StopProjectVersion', count: 2, error: 'ThrottlingException', arn: versionArn('a') }],
     });
     expect(await stop(versionArn('b'))).toEqual({ status: 'STOPPED', httpStatus: 200 });
-    expect((await client().send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn() }))).$metadata.httpStatusCode).toBe(200);
+    expect(await del(versionArn('b'))).toEqual({ status: 'DELETING', httpStatus: 200 });
     expect(await stop(versionArn('a'))).toMatchObject({ error: 'ThrottlingException' });
     expect(await stop(versionArn('a'))).toMatchObject({ error: 'ThrottlingException' });
     expect(await stop(versionArn('a'))).toEqual({ status: 'STOPPED', httpStatus: 200 });
@@ -570,88 +545,6 @@ describe('fault injection', () => {
       expect(Date.now() - began).toBeGreaterThanOrEqual(115);
     }
     expect(sim.calls.map((c) => c.httpStatus)).toEqual([200, 400]);
-  });
-});
-
-describe('DescribeProjectVersions', () => {
-  test('describes each version with ARN, status, message and creation time, newest first', async () => {
-    const created = new Date('2024-05-01T12:00:00.250Z');
-    sim.addModel(versionArn('old'), { status: 'STOPPED', creationTimestamp: created });
-    sim.addModel(versionArn('new'), { status: 'RUNNING' });
-    sim.addModel(versionArn('other', 'other-project'), { status: 'RUNNING' });
-    const output = await client().send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn() }));
-    expect(output.ProjectVersionDescriptions).toEqual([
-      expect.objectContaining({ ProjectVersionArn: versionArn('new'), Status: 'RUNNING', StatusMessage: expect.any(String) }),
-      expect.objectContaining({ ProjectVersionArn: versionArn('old'), Status: 'STOPPED', CreationTimestamp: created }),
-    ]);
-    expect(output.NextToken).toBeUndefined();
-  });
-
-  test('sends CreationTimestamp on the wire as epoch seconds', async () => {
-    sim.addModel(versionArn(), { status: 'STOPPED', creationTimestamp: new Date(1_714_564_800_250) });
-    const res = await post(signedHeaders('RekognitionService.DescribeProjectVersions'), JSON.stringify({ ProjectArn: projectArn() }));
-    expect(res.json.ProjectVersionDescriptions[0].CreationTimestamp).toBe(1_714_564_800.25);
-  });
-
-  test('filters by VersionNames', async () => {
-    for (const v of ['a', 'b', 'c']) sim.addModel(versionArn(v), { status: 'STOPPED' });
-    const output = await client().send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn(), VersionNames: ['a', 'c', 'zz'] }));
-    expect(output.ProjectVersionDescriptions?.map((d) => d.ProjectVersionArn)).toEqual([versionArn('c'), versionArn('a')]);
-  });
-
-  test('pages with MaxResults and NextToken, and the SDK paginator walks every page', async () => {
-    for (const v of ['a', 'b', 'c', 'd', 'e']) sim.addModel(versionArn(v), { status: 'STOPPED' });
-    const first = await client().send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn(), MaxResults: 2 }));
-    expect(first.ProjectVersionDescriptions).toHaveLength(2);
-    expect(first.NextToken).toEqual(expect.any(String));
-
-    const seen: string[] = [];
-    const pageSizes: number[] = [];
-    for await (const page of paginateDescribeProjectVersions({ client: client() }, { ProjectArn: projectArn(), MaxResults: 2 })) {
-      pageSizes.push(page.ProjectVersionDescriptions!.length);
-      seen.push(...page.ProjectVersionDescriptions!.map((d) => d.ProjectVersionArn!));
-    }
-    expect(pageSizes).toEqual([2, 2, 1]);
-    expect(seen).toEqual(['e', 'd', 'c', 'b', 'a'].map((v) => versionArn(v)));
-  });
-
-  test('paging stays consistent when a listed model disappears between pages', async () => {
-    for (const v of ['a', 'b', 'c', 'd']) sim.addModel(versionArn(v), { status: 'STOPPED', deleteDurationMs: 5 });
-    const first = await client().send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn(), MaxResults: 2 }));
-    await del(versionArn('d'));
-    await sim.waitForStatus(versionArn('d'), undefined, 1_000);
-    const second = await client().send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn(), MaxResults: 2, NextToken: first.NextToken }));
-    expect(second.ProjectVersionDescriptions?.map((d) => d.ProjectVersionArn)).toEqual([versionArn('b'), versionArn('a')]);
-  });
-
-  test('refuses a NextToken it did not issue for this project with InvalidPaginationTokenException', async () => {
-    for (const v of ['a', 'b']) sim.addModel(versionArn(v, 'one'), { status: 'STOPPED' });
-    sim.addModel(versionArn('x', 'two'), { status: 'STOPPED' });
-    const page = await client().send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn('one'), MaxResults: 1 }));
-    for (const input of [
-      { ProjectArn: projectArn('two'), NextToken: page.NextToken },
-      { ProjectArn: projectArn('one'), NextToken: 'garbage' },
-    ]) {
-      await expect(client().send(new DescribeProjectVersionsCommand(input))).rejects.toMatchObject({
-        name: 'InvalidPaginationTokenException',
-        $metadata: { httpStatusCode: 400 },
-      });
-    }
-  });
-
-  test('an unknown project, or one with another creation number than the test gave, is not found', async () => {
-    sim.addModel(versionArn(), { status: 'STOPPED', projectArn: projectArn('proj', REGION, '42') });
-    const describe = (arn: string) => client().send(new DescribeProjectVersionsCommand({ ProjectArn: arn }));
-    await expect(describe(projectArn('unknown'))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    await expect(describe(projectArn('proj', REGION, '43'))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    expect((await describe(projectArn('proj', REGION, '42'))).ProjectVersionDescriptions).toHaveLength(1);
-  });
-
-  test('a project whose models are all gone still exists, with no versions', async () => {
-    sim.addModel(versionArn(), { status: 'DELETING', deleteDurationMs: 5 });
-    await sim.waitForStatus(versionArn(), undefined, 1_000);
-    const output = await client().send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn() }));
-    expect(output.ProjectVersionDescriptions).toEqual([]);
   });
 });
 

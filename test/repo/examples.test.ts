@@ -1,4 +1,3 @@
-import { execSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -6,10 +5,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 
 /**
  * The example app (examples/app.ts) synthesizes as the CDK CLI runs it: the CLI passes `-c` values
- * in CDK_CONTEXT_JSON and reads the cloud assembly from CDK_OUTDIR.
+ * in CDK_CONTEXT_JSON and reads the cloud assembly from CDK_OUTDIR. The app run by the real CLI,
+ * as cdk.json tells it, with `-c` values as in the README: cdk-synth.test.ts.
  */
 
-const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 const STACK = 'RekognitionModelTeardownExample';
 
 /** Synthesizes the example app into a temporary directory and returns its stack's template. */
@@ -40,12 +39,6 @@ function inProcess(env: NodeJS.ProcessEnv): void {
   }
 }
 
-/** Runs the command examples/cdk.json gives the CDK CLI, type-checking the app as it does. */
-function asTheCliDoes(env: NodeJS.ProcessEnv): void {
-  const { app } = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'cdk.json'), 'utf8'));
-  execSync(app, { cwd: EXAMPLES, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
 function logicalIdOf(template: Template, type: string): string {
   const ids = Object.keys(template.findResources(type));
   expect(ids).toHaveLength(1);
@@ -64,16 +57,3 @@ test('the model is torn down before the project: its resource depends on the pro
     MaxWaitSeconds: 1800,
   });
 });
-
-test('runs as cdk.json tells the CLI, with the project name and model ARN from -c values as in the README', () => {
-  const projectVersionArn = 'arn:aws:rekognition:eu-west-1:210987654321:project/cats/version/cats.1/1700000000000';
-
-  // The CLI sets the default account and region from the credentials it deploys with.
-  const template = synthesize({ projectName: 'cats', projectVersionArn }, (env) => asTheCliDoes({ ...env, CDK_DEFAULT_ACCOUNT: '210987654321', CDK_DEFAULT_REGION: 'eu-west-1' }));
-
-  template.hasResourceProperties('AWS::Rekognition::Project', { ProjectName: 'cats' });
-  template.hasResourceProperties('Custom::RekognitionCustomLabelsModel', { ProjectVersionArn: projectVersionArn });
-  template.hasResourceProperties('AWS::IAM::Policy', {
-    PolicyDocument: { Statement: [Match.objectLike({ Resource: projectVersionArn })] },
-  });
-}, 60_000);

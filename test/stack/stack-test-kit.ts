@@ -2,14 +2,14 @@ import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { formatEvents, StackEvent } from '../../local/cloudformation/stack-state';
 import { logicalIdOf } from '../../local/cloudformation/synthesized-stack';
-import { LOCAL_ACCOUNT, LOCAL_ENV, LOCAL_REGION, LocalAws, StackOperationReport } from '../../local/local-aws';
+import { LOCAL_ENV, LOCAL_REGION, LocalAws, modelArn as localModelArn, StackOperationReport } from '../../local/local-aws';
 import { CallRecord } from '../../local/rekognition';
 
 /** What the stack-operation tests share: stacks in the local AWS, model ARNs, and readings of reports. */
 
 /** A model version ARN of the local account and region. */
 export function modelArn(version: string, project = 'birds'): string {
-  return `arn:aws:rekognition:${LOCAL_REGION}:${LOCAL_ACCOUNT}:project/${project}/version/${version}/1700000000000`;
+  return localModelArn(version, LOCAL_REGION, project);
 }
 
 /** Adds a RUNNING model that stops and deletes quickly. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import { FunctionNotFoundError, LocalLambdaService } from '../../lambda/local-lambda-service';
-import { CfnResponseEndpoint } from '../response-endpoint';
+import { CfnResponseEndpoint, ReceivedResponse } from '../response-endpoint';
 import { Properties, Provisioned, RequestRefused, ResourceContext, ResourceFailure, ResourceProvider } from './resource-provider';
 
 /**
@@ -31,6 +31,22 @@ export interface CustomResourceRequest {
   };
 }
 
+/** One request sent on its own (see `CloudFormationEngine.sendEvent`), and the response it got. */
+export interface SentRequest {
+  readonly event: Properties;
+  readonly response: ReceivedResponse;
+  /** The secret part of the ResponseURL given to the function. */
+  readonly signature: string;
+}
+
+/** How {@link CustomResourceProvider.request} sends a request. */
+interface RequestOptions {
+  /** How many times Lambda delivers the event (it may deliver an asynchronous event twice). @default 1 */
+  readonly deliveries?: number;
+  /** Changes the event before it is sent (a forged request). @default - sent as built */
+  readonly edit?: (event: Properties) => Properties;
+}
+
 export class CustomResourceProvider implements ResourceProvider {
   public readonly updatesBackOnRollback = true;
   /** Every request sent, in order. */
@@ -58,15 +74,20 @@ export class CustomResourceProvider implements ResourceProvider {
     await this.send(context, properties, { RequestType: 'Delete', PhysicalResourceId: physicalId, ResourceProperties: properties });
   }
 
-  private async send(context: ResourceContext, properties: Properties, fields: Properties): Promise<Provisioned> {
+  /**
+   * Sends one request to the resource's function and waits for its response, FAILED ones too;
+   * throws a `ResourceFailure` when the function cannot be invoked or never answers.
+   */
+  public async request(context: ResourceContext, properties: Properties, fields: Properties, options: RequestOptions = {}): Promise<SentRequest> {
     const serviceToken = properties.ServiceToken;
     if (typeof serviceToken !== 'string') {
       throw new ResourceFailure('Properties validation failed: required key [ServiceToken] not found');
     }
     const requestId = randomUUID();
-    const event: Properties = {
+    const { url, signature } = this.responses.presignedUrl(requestId);
+    const built: Properties = {
       ServiceToken: serviceToken,
-      ResponseURL: this.responses.presignedUrl(requestId).url,
+      ResponseURL: url,
       StackId: context.stackId,
       RequestId: requestId,
       LogicalResourceId: context.logicalId,
@@ -75,32 +96,40 @@ export class CustomResourceProvider implements ResourceProvider {
       ResourceProperties: cfnStrings(fields.ResourceProperties),
       ...(fields.OldResourceProperties ? { OldResourceProperties: cfnStrings(fields.OldResourceProperties) } : {}),
     };
+    const event = options.edit?.(built) ?? built;
     const request: { event: Properties; response?: CustomResourceRequest['response'] } = { event };
     this.requests.push(request);
     try {
-      this.lambda.invokeAsync(serviceToken, event);
+      for (let i = 0; i < (options.deliveries ?? 1); i++) {
+        this.lambda.invokeAsync(serviceToken, event);
+      }
     } catch (err) {
       // AWS documents no wording for this; the console shows the Lambda error.
       const code = err instanceof FunctionNotFoundError ? err.name : 'ServiceException';
       throw new ResourceFailure(`Failed to invoke the ServiceToken ${serviceToken} (Service: Lambda, Error Code: ${code}): ${(err as Error).message}`);
     }
     const timeoutSeconds = Number(properties.ServiceTimeout ?? 3600);
-    let body;
+    let response: ReceivedResponse;
     try {
-      body = (await this.responses.waitFor(requestId, timeoutSeconds * 1000)).body;
+      response = await this.responses.waitFor(requestId, timeoutSeconds * 1000);
     } catch {
       throw new ResourceFailure(`CloudFormation did not receive a response from your Custom Resource within ${timeoutSeconds} seconds. Please check your logs for requestId [${requestId}].`);
     }
-    request.response = body as CustomResourceRequest['response'];
+    request.response = response.body as CustomResourceRequest['response'];
+    return { event, response, signature };
+  }
+
+  private async send(context: ResourceContext, properties: Properties, fields: Properties): Promise<Provisioned> {
+    const { event, response: { body } } = await this.request(context, properties, fields);
     if (body.Status !== 'SUCCESS') {
-      throw new ResourceFailure(`Received response status [FAILED] from custom resource. Message returned: ${body.Reason ?? ''} (RequestId: ${requestId})`, body.PhysicalResourceId);
+      throw new ResourceFailure(`Received response status [FAILED] from custom resource. Message returned: ${body.Reason ?? ''} (RequestId: ${String(event.RequestId)})`, body.PhysicalResourceId);
     }
     return { physicalId: body.PhysicalResourceId, attributes: (body.Data as Properties | undefined) ?? {} };
   }
 }
 
 /** CloudFormation hands a custom resource every scalar property as a string. */
-export function cfnStrings(value: unknown): unknown {
+function cfnStrings(value: unknown): unknown {
   if (Array.isArray(value)) {
     return value.map(cfnStrings);
   }

@@ -1,6 +1,7 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { E2EEnvironment, modelArn } from '../../../local/e2e-environment';
+import { deployModels, E2EStack } from './e2e-kit';
 import { InvocationResult } from '../../../local/lambda/lambda-process';
+import { LocalAws, modelArn } from '../../../local/local-aws';
 
 /**
  * The metrics the construct offers are the ones the real bundle reports: each run's log lines are
@@ -57,18 +58,25 @@ function emitted(points: Datapoint[], metric: cloudwatch.Metric): Datapoint[] {
 describe('teardown metrics of the real bundle', () => {
   const deleted = modelArn('metrics-deleted');
   const denied = modelArn('metrics-denied');
-  let env: E2EEnvironment;
+  const reborn = modelArn('metrics-reborn');
+  let aws: LocalAws;
+  let stack: E2EStack;
   beforeAll(async () => {
-    env = await E2EEnvironment.start({ models: [{ projectVersionArn: deleted }, { projectVersionArn: denied }] });
+    aws = await LocalAws.start();
+    stack = await deployModels(aws, [
+      { props: { projectVersionArn: deleted }, model: { status: 'RUNNING', stopDurationMs: 1_000, deleteDurationMs: 300 } },
+      { props: { projectVersionArn: denied }, model: { status: 'RUNNING', stopDurationMs: 300 } },
+      { props: { projectVersionArn: reborn }, model: { status: 'STOPPED' } },
+    ]);
   });
-  afterAll(() => env.close());
+  afterAll(() => aws.close());
+  const deleteOf = (arn: string) => aws.sendEvent({ stackName: stack.stackName, logicalId: stack.logicalIdOf(arn), requestType: 'Delete' });
 
   test('a succeeding teardown reports one teardown, no failure and its duration, exactly where the construct\'s metrics read', async () => {
-    env.sim.addModel(deleted, { status: 'RUNNING', stopDurationMs: 1_000, deleteDurationMs: 300 });
-    const model = env.constructs[0];
+    const model = stack.constructs[0];
     const before = Date.now();
 
-    const remove = await env.cloudFormation.delete(env.resource(deleted), deleted);
+    const remove = await deleteOf(deleted);
 
     expect(remove.response.body.Status).toBe('SUCCESS');
     const points = datapoints(remove.runs);
@@ -86,11 +94,10 @@ describe('teardown metrics of the real bundle', () => {
   });
 
   test('a failing teardown reports one failure and no teardown, where metricTeardownFailures reads', async () => {
-    env.sim.addModel(denied, { status: 'RUNNING', stopDurationMs: 300 });
-    env.sim.configure({ failFirst: [{ operation: 'StopProjectVersion', count: 1_000, error: 'AccessDeniedException', arn: denied }] });
-    const model = env.constructs[1];
+    aws.sim.configure({ failFirst: [{ operation: 'StopProjectVersion', count: 1_000, error: 'AccessDeniedException', arn: denied }] });
+    const model = stack.constructs[1];
 
-    const remove = await env.cloudFormation.delete(env.resource(denied), denied);
+    const remove = await deleteOf(denied);
 
     expect(remove.response.body.Status).toBe('FAILED');
     const points = datapoints(remove.runs);
@@ -101,31 +108,32 @@ describe('teardown metrics of the real bundle', () => {
   });
 
   test('Create and Update report no metric', async () => {
-    // The model of the first test is gone by now: a new one under its ARN, for the Create's claim.
-    env.sim.addModel(deleted, { status: 'STOPPED' });
-    const resource = env.resource(deleted);
-    const create = await env.cloudFormation.create(resource);
-    const update = await env.cloudFormation.update(resource, deleted, { ...resource.properties, MaxWaitSeconds: 120 });
+    const logicalId = stack.logicalIdOf(reborn);
+    const properties = aws.stack(stack.stackName)!.resources.get(logicalId)!.properties;
+    const update = await aws.sendEvent({ stackName: stack.stackName, logicalId, requestType: 'Update', properties: { ...properties, MaxWaitSeconds: 120 } });
 
-    expect([create.response.body.Status, update.response.body.Status]).toEqual(['SUCCESS', 'SUCCESS']);
-    expect(datapoints([...create.runs, ...update.runs])).toEqual([]);
+    expect(stack.deploy.customResourceRequests.map((r) => r.response?.Status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
+    expect(update.response.body.Status).toBe('SUCCESS');
+    expect(datapoints([...stack.deploy.functionRuns, ...update.runs])).toEqual([]);
   });
 });
 
 describe('teardown metrics of a wait handed on', () => {
   const handedOn = modelArn('metrics-handed-on');
-  let env: E2EEnvironment;
+  let aws: LocalAws;
+  let stack: E2EStack;
   beforeAll(async () => {
     // Runs of 20 s, of which the handler keeps 17 s back: each run waits about 3 s, then hands on.
-    env = await E2EEnvironment.start({ models: [{ projectVersionArn: handedOn }], runBudgetMs: 20_000 });
+    // Each hand-off delivered once, to count per run (test/stack/strict-lambda.test.ts delivers each twice).
+    aws = await LocalAws.start({ lambda: { budgetMs: 20_000, deliverTwice: () => false } });
+    stack = await deployModels(aws, [{ props: { projectVersionArn: handedOn }, model: { status: 'RUNNING', stopDurationMs: 5_000, deleteDurationMs: 300 } }]);
   });
-  afterAll(() => env.close());
+  afterAll(() => aws.close());
 
   test('only the run that answers reports, with the duration of the whole wait', async () => {
-    env.sim.addModel(handedOn, { status: 'RUNNING', stopDurationMs: 5_000, deleteDurationMs: 300 });
-    const model = env.constructs[0];
+    const model = stack.constructs[0];
 
-    const remove = await env.cloudFormation.delete(env.resource(handedOn), handedOn);
+    const remove = await aws.sendEvent({ stackName: stack.stackName, logicalId: stack.logicalIdOf(handedOn), requestType: 'Delete' });
 
     expect(remove.response.body.Status).toBe('SUCCESS');
     expect(remove.runs.length).toBeGreaterThanOrEqual(2);

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
-import { E2EEnvironment, modelArn } from '../../../local/e2e-environment';
+import { deployModels, E2EStack } from './e2e-kit';
+import { LocalAws, modelArn } from '../../../local/local-aws';
 import { ModelTeardownAction } from '../../../src';
 
 /** What users choose for their models, played through CloudFormation against the real bundle. */
@@ -9,41 +10,36 @@ jest.setTimeout(120_000);
 describe('teardown choices', () => {
   const stopOnly = modelArn('stop-only');
   const tuned = modelArn('tuned');
-  let env: E2EEnvironment;
+  let aws: LocalAws;
+  let stack: E2EStack;
   beforeAll(async () => {
-    env = await E2EEnvironment.start({
-      models: [
-        { projectVersionArn: stopOnly, teardownAction: ModelTeardownAction.STOP },
-        { projectVersionArn: tuned, maxWait: Duration.minutes(10) },
-      ],
-    });
+    aws = await LocalAws.start();
+    stack = await deployModels(aws, [
+      { props: { projectVersionArn: stopOnly, teardownAction: ModelTeardownAction.STOP }, model: { status: 'RUNNING', stopDurationMs: 2_000 } },
+      { props: { projectVersionArn: tuned, maxWait: Duration.minutes(10) }, model: { status: 'RUNNING' } },
+    ]);
   });
-  afterAll(() => env.close());
+  afterAll(() => aws.close());
+  const propertiesOf = (arn: string) => aws.stack(stack.stackName)!.resources.get(stack.logicalIdOf(arn))!.properties;
 
   test('STOP stops a RUNNING model, waits until it is stopped, and keeps the version', async () => {
-    env.sim.addModel(stopOnly, { status: 'RUNNING', stopDurationMs: 2_000 });
-    const resource = env.resource(stopOnly);
-    expect(resource.properties.TeardownAction).toBe('STOP');
+    expect(propertiesOf(stopOnly).TeardownAction).toBe('STOP');
 
-    const remove = await env.cloudFormation.delete(resource, stopOnly);
+    const remove = await aws.sendEvent({ stackName: stack.stackName, logicalId: stack.logicalIdOf(stopOnly), requestType: 'Delete' });
 
     expect(remove.response.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: stopOnly });
     expect(remove.response.body.Reason).toMatch(/^Model birds\/stop-only: the model is not running \(ResourceInUseException\)/);
-    expect(env.sim.status(stopOnly)).toBe('STOPPED');
-    expect(env.sim.callsFor(stopOnly).map((c) => c.operation)).not.toContain('DeleteProjectVersion');
+    expect(aws.sim.status(stopOnly)).toBe('STOPPED');
+    expect(aws.sim.callsFor(stopOnly).map((c) => c.operation)).not.toContain('DeleteProjectVersion');
   });
 
   test('changing the wait or the action is an in-place update that never touches the model', async () => {
-    env.sim.addModel(tuned, { status: 'RUNNING' });
-    const resource = env.resource(tuned);
-    const create = await env.cloudFormation.create(resource);
-
-    const update = await env.cloudFormation.update(resource, create.response.body.PhysicalResourceId,
-      { ...resource.properties, MaxWaitSeconds: 1200, TeardownAction: 'STOP' });
+    const properties = { ...propertiesOf(tuned), MaxWaitSeconds: 1200, TeardownAction: 'STOP' };
+    const update = await aws.sendEvent({ stackName: stack.stackName, logicalId: stack.logicalIdOf(tuned), requestType: 'Update', properties });
 
     expect(update.response.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: tuned });
-    // Only the claim, recorded again: no Stop, no Delete.
-    expect(env.sim.callsFor(tuned).map((c) => c.operation)).toEqual(['TagResource', 'TagResource']);
-    expect(env.sim.status(tuned)).toBe('RUNNING');
+    // Only the claim (once IAM applied the deploy's policy), recorded again: no Stop, no Delete.
+    expect(aws.sim.callsFor(tuned).filter((c) => !c.error).map((c) => c.operation)).toEqual(['TagResource', 'TagResource']);
+    expect(aws.sim.status(tuned)).toBe('RUNNING');
   });
 });
