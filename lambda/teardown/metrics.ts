@@ -1,4 +1,5 @@
-import { TeardownEvent, requestSentAt, Response } from './event-decision';
+import type { Response } from './event-decision';
+import { requestSentAt, TeardownEvent } from './request';
 import { stackNameOfStackId, TEARDOWN_METRICS } from './properties';
 
 /**
