@@ -1,6 +1,6 @@
 import type { Response } from './event-decision';
-import { requestSentAt, TeardownEvent } from './request';
 import { stackNameOfStackId, TEARDOWN_METRICS } from './properties';
+import { requestSentAt, TeardownEvent } from './request';
 
 /**
  * The teardown's CloudWatch metrics, written as one log line in CloudWatch's embedded metric

@@ -1,3 +1,4 @@
+import { propertyReasons } from './teardown-reasons';
 import {
   CLAIM_TAG_KEY_PREFIX,
   MAX_WAIT_SECONDS,
@@ -11,7 +12,6 @@ import {
   TEARDOWN_METRICS,
   TeardownActionName,
 } from '../../src/teardown-contract';
-import { propertyReasons } from './teardown-reasons';
 
 /** The metrics' namespace, names and dimension, and the stack name in a stack id, as the construct reads them. */
 export { TEARDOWN_METRICS, stackNameOfStackId };

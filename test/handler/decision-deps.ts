@@ -92,7 +92,11 @@ export function deps(outcome: TeardownOutcome = { result: 'DONE', summary: 'the 
     },
   };
   type Recorded = {
-    requests: TeardownRequest[]; calls: string[]; stackTable: typeof stacks; tags: typeof tags; failures: typeof failures;
+    requests: TeardownRequest[];
+    calls: string[];
+    stackTable: typeof stacks;
+    tags: typeof tags;
+    failures: typeof failures;
     /** The stack the function belongs to, as its environment says. */
     ownStackId?: string;
   };
