@@ -1,9 +1,9 @@
 import { decideEvent, DELETING_STACK, deps, FakeStack, modelResource, NEW_ARN, NOW, OTHER_STACK_ID, OWN_KEY, ROOT_ID, STACK_ID, stackReads, throttled } from './decision-deps';
-import { ARN, PROPERTIES, RESPONSE_URL, teardownEvent } from './teardown-events';
+import { ARN, PROPERTIES, teardownEvent } from './teardown-events';
 import { claimKey, claimValue, otherClaims } from '../../lambda/teardown/claims';
 import { cleanupFailureKey } from '../../lambda/teardown/cleanup-retries';
 import { readModelVersion } from '../../lambda/teardown/properties';
-import { requestSentAt, TeardownEvent } from '../../lambda/teardown/request';
+import { TeardownEvent } from '../../lambda/teardown/request';
 
 const event = (requestType: 'Create' | 'Update' | 'Delete', extra: Record<string, unknown> = {}) =>
   withProperties(teardownEvent(requestType, STACK_ID, extra), { RecordsClaim: 'true' });
@@ -612,19 +612,5 @@ describe('Delete: throttled reads', () => {
     expect((decision as { reason: string }).reason).toMatch(/^CloudFormation throttled every read of the stack until the wait \(maxWait\) ran out \(Throttling: Rate exceeded\)/);
     expect(d.tags[ARN]).toEqual({ [OWN_KEY]: claimValue(STACK_ID, 'Model') });
     expect(d.requests).toHaveLength(0);
-  });
-});
-
-describe('requestSentAt', () => {
-  test('reads X-Amz-Date of the presigned URL, so a redelivered event keeps the same deadline', () => {
-    expect(requestSentAt(RESPONSE_URL, NOW)).toBe(Date.UTC(2026, 10, 23, 12, 0, 0));
-  });
-
-  test.each(['http://localhost/x', 'not a url', 'http://x/?X-Amz-Date=yesterday'])('falls back to now for %s', (url) => {
-    expect(requestSentAt(url, NOW)).toBe(NOW);
-  });
-
-  test('never starts the wait in the future', () => {
-    expect(requestSentAt('https://x/?X-Amz-Date=20991123T120000Z', NOW)).toBe(NOW);
   });
 });
