@@ -138,9 +138,7 @@ async function decideDelete(request: DeleteRequest, deps: DecisionDeps): Promise
   const advice = (state: string, phase?: TeardownPhase) =>
     `${modelAdvice(model, action, state)} ${stackAdvice(phase, stackId, logicalId)}`;
 
-  const now = deps.now();
-  // A date in the future is clock skew: never wait longer than from now.
-  const waitStartedAt = handoff?.waitStartedAt ?? Math.min(request.sentAt ?? now, now);
+  const waitStartedAt = handoff?.waitStartedAt ?? request.sentAt;
   const waitDeadline = waitStartedAt + properties.maxWaitMs;
   const handOn = (progress?: TeardownProgress): Decision =>
     ({ kind: 'handoff', handoff: { waitStartedAt, run: (handoff?.run ?? 1) + 1, ...(progress ? { progress } : {}) } });

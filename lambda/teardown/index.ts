@@ -59,7 +59,7 @@ export async function handler(event: TeardownEvent, context: Context): Promise<v
 
 async function decideSafely(event: TeardownEvent, context: Context): Promise<Decision> {
   try {
-    const request = readRequest(event, ownStackId());
+    const request = readRequest(event, ownStackId(), Date.now());
     if (request.kind === 'respond') {
       return request;
     }

@@ -37,8 +37,8 @@ export interface DeleteRequest extends ResourceRef {
   readonly properties: ModelProperties;
   /** What the earlier run handed on. @default - none (the first run, or a malformed hand-off) */
   readonly handoff?: Handoff;
-  /** When CloudFormation sent the request, from its response URL. @default - unknown */
-  readonly sentAt?: number;
+  /** When CloudFormation sent the request, from its response URL; the time it was read when the URL does not say. */
+  readonly sentAt: number;
 }
 
 /** A Delete of a resource whose physical id is no model ARN (the rollback of a failed Create): nothing to tear down. */
@@ -51,10 +51,10 @@ export interface NothingToDelete {
 export type Request = AdoptRequest | DeleteRequest | NothingToDelete;
 
 /**
- * The request in `event`, or the FAILED answer to it: an event of another stack than `ownStackId`
- * (when known), or properties the handler cannot use.
+ * The request in `event`, read at `now`, or the FAILED answer to it: an event of another stack than
+ * `ownStackId` (when known), or properties the handler cannot use.
  */
-export function readRequest(event: TeardownEvent, ownStackId: string | undefined): Request | Response {
+export function readRequest(event: TeardownEvent, ownStackId: string | undefined, now: number): Request | Response {
   const resource = { stackId: event.StackId, logicalId: event.LogicalResourceId };
   if (ownStackId !== undefined && event.StackId !== ownStackId) {
     return respond('FAILED', failedIdOf(event), otherStackReason(ownStackId, event.StackId));
@@ -69,8 +69,7 @@ export function readRequest(event: TeardownEvent, ownStackId: string | undefined
       return respond('FAILED', arn, properties, 'FAILED_TEARDOWN');
     }
     const handoff = readHandoff(event.TeardownHandoff);
-    const sentAt = readSentAt(event.ResponseURL);
-    return { kind: 'delete', ...resource, properties, ...(handoff ? { handoff } : {}), ...(sentAt !== undefined ? { sentAt } : {}) };
+    return { kind: 'delete', ...resource, properties, ...(handoff ? { handoff } : {}), sentAt: requestSentAt(event.ResponseURL, now) };
   }
   // Not failedIdOf: a Create's own PhysicalResourceId, if an event had one, would be no id of ours.
   const failedId = event.RequestType === 'Update' ? event.PhysicalResourceId : `invalid-model-arn-${event.RequestId}`;
@@ -103,22 +102,18 @@ export function failedIdOf(event: TeardownEvent): string {
  * redelivered event waits until the same deadline as the first; `fallback` if there is none.
  */
 export function requestSentAt(responseUrl: string, fallback: number): number {
-  // A date in the future is clock skew: never wait longer than from now.
-  return Math.min(readSentAt(responseUrl) ?? fallback, fallback);
-}
-
-/** The X-Amz-Date of a presigned URL (epoch ms), or undefined when it has none. */
-function readSentAt(responseUrl: string): number | undefined {
   let date: string | null = null;
   try {
     date = new URL(responseUrl).searchParams.get('X-Amz-Date');
   } catch {
-    return undefined;
+    return fallback;
   }
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date ?? '');
   if (!match) {
-    return undefined;
+    return fallback;
   }
   const [, y, mo, d, h, mi, s] = match.map(Number);
-  return Date.UTC(y, mo - 1, d, h, mi, s);
+  const sentAt = Date.UTC(y, mo - 1, d, h, mi, s);
+  // A date in the future is clock skew: never wait longer than from now.
+  return Math.min(sentAt, fallback);
 }

@@ -126,7 +126,7 @@ export function deps(outcome: TeardownOutcome = { result: 'DONE', summary: 'the 
 
 /** The handler's answer to a raw event, as index.ts gives it: the event read at the door, then decided. */
 export async function decideEvent(event: TeardownEvent, d: DecisionDeps & { ownStackId?: string }): Promise<Decision> {
-  const request = readRequest(event, d.ownStackId);
+  const request = readRequest(event, d.ownStackId, d.now());
   return request.kind === 'respond' ? request : decide(request, d);
 }
 

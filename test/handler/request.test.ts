@@ -8,7 +8,7 @@ const OLD_ARN = ARN.replace('v1', 'v0');
 
 describe('readRequest', () => {
   test('reads a Create into the model to adopt, its properties checked, and a FAILED id that is no ARN', () => {
-    expect(readRequest(teardownEvent('Create', STACK_ID), STACK_ID)).toEqual({
+    expect(readRequest(teardownEvent('Create', STACK_ID), STACK_ID, NOW)).toEqual({
       kind: 'adopt',
       stackId: STACK_ID,
       logicalId: 'Model',
@@ -18,7 +18,7 @@ describe('readRequest', () => {
   });
 
   test('gives a Create a FAILED id that is no ARN even when the event carries a physical id', () => {
-    const request = readRequest(teardownEvent('Create', STACK_ID, { PhysicalResourceId: ARN }), STACK_ID);
+    const request = readRequest(teardownEvent('Create', STACK_ID, { PhysicalResourceId: ARN }), STACK_ID, NOW);
     expect(request).toMatchObject({ kind: 'adopt', failedId: 'invalid-model-arn-req-1' });
   });
 
@@ -26,13 +26,13 @@ describe('readRequest', () => {
     const request = readRequest(teardownEvent('Update', STACK_ID, {
       PhysicalResourceId: OLD_ARN,
       OldResourceProperties: { ...PROPERTIES, ProjectVersionArn: OLD_ARN, RecordsClaim: 'true' },
-    }), STACK_ID);
+    }), STACK_ID, NOW);
     expect(request).toMatchObject({ kind: 'adopt', failedId: OLD_ARN, previous: readModelVersion(OLD_ARN) });
     expect(request).toMatchObject({ oldProperties: { model: readModelVersion(OLD_ARN), recordsClaim: true } });
   });
 
   test('leaves out the old properties of an Update when they are not valid', () => {
-    const request = readRequest(teardownEvent('Update', STACK_ID, { PhysicalResourceId: OLD_ARN, OldResourceProperties: { TeardownAction: 'ARCHIVE' } }), STACK_ID);
+    const request = readRequest(teardownEvent('Update', STACK_ID, { PhysicalResourceId: OLD_ARN, OldResourceProperties: { TeardownAction: 'ARCHIVE' } }), STACK_ID, NOW);
     expect(request).toMatchObject({ kind: 'adopt', previous: readModelVersion(OLD_ARN) });
     expect(request).not.toHaveProperty('oldProperties');
   });
@@ -43,7 +43,7 @@ describe('readRequest', () => {
       PhysicalResourceId: ARN,
       ResourceProperties: { ...PROPERTIES, ProjectVersionArn: OLD_ARN, TeardownAction: 'STOP' },
       TeardownHandoff: handoff,
-    }), STACK_ID);
+    }), STACK_ID, NOW);
     expect(request).toEqual({
       kind: 'delete',
       stackId: STACK_ID,
@@ -54,32 +54,31 @@ describe('readRequest', () => {
     });
   });
 
-  test('drops a malformed hand-off and a response URL without a date', () => {
-    const request = readRequest(teardownEvent('Delete', STACK_ID, { PhysicalResourceId: ARN, ResponseURL: 'not a url', TeardownHandoff: { run: 'two' } }), STACK_ID);
-    expect(request).toMatchObject({ kind: 'delete' });
+  test('drops a malformed hand-off, and takes a response URL without a date as sent when read', () => {
+    const request = readRequest(teardownEvent('Delete', STACK_ID, { PhysicalResourceId: ARN, ResponseURL: 'not a url', TeardownHandoff: { run: 'two' } }), STACK_ID, NOW);
+    expect(request).toMatchObject({ kind: 'delete', sentAt: NOW });
     expect(request).not.toHaveProperty('handoff');
-    expect(request).not.toHaveProperty('sentAt');
   });
 
   test('reads a Delete whose physical id is no model ARN as nothing to delete, whatever its properties', () => {
-    const request = readRequest(teardownEvent('Delete', STACK_ID, { PhysicalResourceId: 'invalid-model-arn-req-0', ResourceProperties: {} }), STACK_ID);
+    const request = readRequest(teardownEvent('Delete', STACK_ID, { PhysicalResourceId: 'invalid-model-arn-req-0', ResourceProperties: {} }), STACK_ID, NOW);
     expect(request).toEqual({ kind: 'nothingToDelete', physicalResourceId: 'invalid-model-arn-req-0' });
   });
 
   test('answers a Delete with properties it cannot use FAILED, counted as a failed teardown', () => {
-    const request = readRequest(teardownEvent('Delete', STACK_ID, { PhysicalResourceId: ARN, ResourceProperties: { ...PROPERTIES, MaxWaitSeconds: '0' } }), STACK_ID);
+    const request = readRequest(teardownEvent('Delete', STACK_ID, { PhysicalResourceId: ARN, ResourceProperties: { ...PROPERTIES, MaxWaitSeconds: '0' } }), STACK_ID, NOW);
     expect(request).toMatchObject({ kind: 'respond', status: 'FAILED', physicalResourceId: ARN, counts: 'FAILED_TEARDOWN' });
     expect((request as { reason: string }).reason).toMatch(/^MaxWaitSeconds must be a number from 1 to 3540; got '0'\.$/);
   });
 
   test('refuses an event of another stack before reading its properties', () => {
-    const request = readRequest({ ...teardownEvent('Delete', OTHER_STACK_ID, { PhysicalResourceId: ARN }), ResourceProperties: {} } as TeardownEvent, STACK_ID);
+    const request = readRequest({ ...teardownEvent('Delete', OTHER_STACK_ID, { PhysicalResourceId: ARN }), ResourceProperties: {} } as TeardownEvent, STACK_ID, NOW);
     expect(request).toMatchObject({ kind: 'respond', status: 'FAILED', physicalResourceId: ARN });
     expect((request as { reason: string }).reason).toMatch(/^This teardown function serves only the resources of stack .*Birds.*, not of .*Prod.*No model was touched\.$/);
   });
 
   test('reads events of any stack when the function does not know its own', () => {
-    expect(readRequest(teardownEvent('Create', OTHER_STACK_ID), undefined)).toMatchObject({ kind: 'adopt', stackId: OTHER_STACK_ID });
+    expect(readRequest(teardownEvent('Create', OTHER_STACK_ID), undefined, NOW)).toMatchObject({ kind: 'adopt', stackId: OTHER_STACK_ID });
   });
 });
 
