@@ -1,15 +1,23 @@
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ResponseStatus } from './cfn-response';
 import { CLEANUP_DELETE_ATTEMPTS, CleanupFailure, cleanupFailureKey, cleanupFailureValue, readCleanupFailure } from './cleanup-retries';
-import { readHandoff } from './handoff';
 import { ModelApi } from './model-api';
 import { checkOwnership, recordClaim } from './ownership';
-import { ModelProperties, ModelVersion, readModelVersion, readProperties } from './properties';
+import { ModelProperties, ModelVersion } from './properties';
+import type { AdoptRequest, DeleteRequest, Request } from './request';
 import { retrying, RetryDeps } from './retrying';
 import { StackApi } from './stack-api';
 import { TeardownPhase } from './stack-intent';
 import { TeardownOutcome, TeardownProgress, TeardownRequest } from './teardown';
-import { claimNotRecordedReason, cleanupRetryReason, humanDuration, modelAdvice, stackAdvice } from './teardown-reasons';
+import {
+  adoptReasons,
+  claimNotRecordedReason,
+  cleanupRetryReason,
+  deleteReasons,
+  grantUpdatedInPlaceReason,
+  modelAdvice,
+  otherAccountReason,
+  stackAdvice,
+} from './teardown-reasons';
 
 /**
  * What a CloudFormation event means for the model: Create and Update adopt a model ARN, recording
@@ -27,9 +35,6 @@ export interface Handoff {
   /** What the last run learned (state, since when, pacing), so the receiver goes on from there. */
   readonly progress?: TeardownProgress;
 }
-
-/** A CloudFormation event, or one handed on by an earlier run. */
-export type TeardownEvent = CloudFormationCustomResourceEvent & { readonly TeardownHandoff?: Handoff };
 
 /** The answer to CloudFormation. */
 export interface Response {
@@ -60,8 +65,6 @@ export interface DecisionDeps extends RetryDeps {
   readonly runDeadline: number;
   /** The ARN of this function: its account and partition are the only ones it can tear down in. */
   readonly functionArn: string;
-  /** The stack the function belongs to, as its environment says; events of other stacks are refused. */
-  readonly ownStackId?: string;
   /** CloudFormation's reads, in a region. */
   readonly stacks: (region: string) => Promise<StackApi>;
   /** Rekognition's model calls, in a region. */
@@ -69,57 +72,53 @@ export interface DecisionDeps extends RetryDeps {
   readonly tearDown: (request: TeardownRequest) => Promise<TeardownOutcome>;
 }
 
-/** Decides the answer to one event (or that the wait is handed on); tears the model down on Delete. */
-export async function decide(event: TeardownEvent, deps: DecisionDeps): Promise<Decision> {
-  if (deps.ownStackId !== undefined && event.StackId !== deps.ownStackId) {
-    const physicalResourceId = 'PhysicalResourceId' in event ? event.PhysicalResourceId : `invalid-model-arn-${event.RequestId}`;
-    return respond('FAILED', physicalResourceId, `This teardown function serves only the resources of stack ${deps.ownStackId}, not of ${String(event.StackId).slice(0, 300)}. No model was touched.`);
+/** Decides the answer to one request (or that the wait is handed on); tears the model down on Delete. */
+export async function decide(request: Request, deps: DecisionDeps): Promise<Decision> {
+  switch (request.kind) {
+    case 'nothingToDelete':
+      // Never issued by a successful Create (a rollback after a failed one): nothing to tear down.
+      return respond('SUCCESS', request.physicalResourceId, deleteReasons.nothingAdopted);
+    case 'delete':
+      return decideDelete(request, deps);
+    case 'adopt':
+      return decideAdopt(request, deps);
   }
-  if (event.RequestType === 'Delete') {
-    return decideDelete(event, deps);
-  }
-  const previousId = event.RequestType === 'Update' ? event.PhysicalResourceId : undefined;
-  // A failed Create gets an id that is no ARN, so its rollback Delete touches nothing.
-  const failed = (reason: string) => respond('FAILED', previousId ?? `invalid-model-arn-${event.RequestId}`, reason);
-  const properties = readProperties(event.ResourceProperties);
-  if (typeof properties === 'string') {
-    return failed(properties);
-  }
+}
+
+async function decideAdopt(request: AdoptRequest, deps: DecisionDeps): Promise<Decision> {
+  const { properties, previous } = request;
+  const failed = (reason: string) => respond('FAILED', request.failedId, reason);
   const model = properties.model;
   const elsewhere = otherAccountOrPartition(model, deps.functionArn);
   if (elsewhere) {
     return failed(elsewhere);
   }
-  const previous = readModelVersion(previousId);
   const replaces = previous !== undefined && previous.arn !== model.arn;
-  if (replaces) {
-    const oldProperties = event.RequestType === 'Update' ? readProperties(event.OldResourceProperties) : undefined;
-    if (!grantOutlivesUpdate(oldProperties, properties)) {
-      return failed(`ProjectVersionArn changed from ${previous.name} to ${model.name}, but the old model's teardown permission was updated in place (the ARN is not known at synth, or the resource predates per-ARN policies), so the old model could not be torn down. Nothing was changed. To replace the model, give the construct a new id (the old resource then tears the old model down), or remove the construct in one deploy and add it back in the next; to promote models through an SSM parameter, read it at synth with StringParameter.valueFromLookup, so that the ARN is a literal and a new one replaces the model.`);
-    }
+  if (replaces && !grantOutlivesUpdate(request.oldProperties, properties)) {
+    return failed(grantUpdatedInPlaceReason(previous, model));
   }
   if (properties.recordsClaim) {
     const modelDeps = { ...deps, models: deps.models(model.region) };
-    const claimed = await recordClaim(model, event.StackId, event.LogicalResourceId, modelDeps, deps.runDeadline);
+    const claimed = await recordClaim(model, request.stackId, request.logicalId, modelDeps, deps.runDeadline);
     const answer = 'outOfTime' in claimed ? claimed.outOfTime : claimed.answered;
     if ('error' in answer) {
       // The model of an unchanged ARN may have been deleted by hand: nothing left to claim, nothing to refuse.
       if (previous?.arn === model.arn && answer.error === 'ResourceNotFoundException') {
-        return respond('SUCCESS', model.arn, `Model ${model.name} no longer exists; nothing to claim or tear down.`);
+        return respond('SUCCESS', model.arn, adoptReasons.gone(model));
       }
       return failed(claimNotRecordedReason(model, answer, 'outOfTime' in claimed && claimed.throttled));
     }
   }
   if (replaces) {
     // A new ARN becomes the physical id; CloudFormation then deletes the old resource in its cleanup.
-    return respond('SUCCESS', model.arn, `Model ${model.name} replaces ${previous.name}, which is torn down in the cleanup phase.`);
+    return respond('SUCCESS', model.arn, adoptReasons.replaces(model, previous));
   }
-  return respond('SUCCESS', model.arn, `Model ${model.name} will be torn down when the stack deletes this resource and no other stack claims it.`);
+  return respond('SUCCESS', model.arn, adoptReasons.adopted(model));
 }
 
 /** The old model's grant survives until the cleanup phase only when it is another policy resource. */
-function grantOutlivesUpdate(oldProperties: ModelProperties | string | undefined, properties: ModelProperties): boolean {
-  const oldPolicy = typeof oldProperties === 'object' ? oldProperties.teardownPolicyLogicalId : undefined;
+function grantOutlivesUpdate(oldProperties: ModelProperties | undefined, properties: ModelProperties): boolean {
+  const oldPolicy = oldProperties?.teardownPolicyLogicalId;
   return oldPolicy !== undefined && oldPolicy !== properties.teardownPolicyLogicalId;
 }
 
@@ -127,53 +126,44 @@ function grantOutlivesUpdate(oldProperties: ModelProperties | string | undefined
 function otherAccountOrPartition(model: ModelVersion, functionArn: string): string | undefined {
   const [, partition, , , account] = functionArn.split(':');
   if (model.account !== account || model.partition !== partition) {
-    return `ProjectVersionArn names model ${model.name} in account ${model.account} (partition ${model.partition}), but the teardown function runs in account ${account} (partition ${partition}); a stack can only tear down models of its own account and partition. Deploy the construct in a stack of account ${model.account}. No model was touched.`;
+    return otherAccountReason(model, account, partition);
   }
   return undefined;
 }
 
-async function decideDelete(event: TeardownEvent & { RequestType: 'Delete' }, deps: DecisionDeps): Promise<Decision> {
-  const arn = event.PhysicalResourceId;
-  if (!readModelVersion(arn)) {
-    // Never issued by a successful Create (a rollback after a failed one): nothing to tear down.
-    return respond('SUCCESS', arn, 'No model was adopted by this resource; nothing to tear down.');
-  }
-  // Delete acts on the physical id; the properties only choose how.
-  const properties = readProperties({ ...event.ResourceProperties, ProjectVersionArn: arn });
-  if (typeof properties === 'string') {
-    return respond('FAILED', arn, properties, 'FAILED_TEARDOWN');
-  }
+async function decideDelete(request: DeleteRequest, deps: DecisionDeps): Promise<Decision> {
+  const { properties, handoff, stackId, logicalId } = request;
   const { model, action } = properties;
+  const arn = model.arn;
   const advice = (state: string, phase?: TeardownPhase) =>
-    `${modelAdvice(model, action, state)} ${stackAdvice(phase, event.StackId, event.LogicalResourceId)}`;
+    `${modelAdvice(model, action, state)} ${stackAdvice(phase, stackId, logicalId)}`;
 
-  const handoff = readHandoff(event.TeardownHandoff);
-  const waitStartedAt = handoff?.waitStartedAt ?? requestSentAt(event.ResponseURL, deps.now());
+  const waitStartedAt = handoff?.waitStartedAt ?? request.sentAt;
   const waitDeadline = waitStartedAt + properties.maxWaitMs;
   const handOn = (progress?: TeardownProgress): Decision =>
     ({ kind: 'handoff', handoff: { waitStartedAt, run: (handoff?.run ?? 1) + 1, ...(progress ? { progress } : {}) } });
 
-  const stacks = await deps.stacks(event.StackId.split(':')[3]);
+  const stacks = await deps.stacks(stackId.split(':')[3]);
   const ownership = await checkOwnership({
     model,
-    stackId: event.StackId,
-    logicalId: event.LogicalResourceId,
+    stackId,
+    logicalId,
     recordsClaim: properties.recordsClaim,
     waitDeadline,
     runDeadline: deps.runDeadline,
   }, { ...deps, stacks, models: deps.models(model.region) });
   switch (ownership.kind) {
     case 'leave':
-      return respond('SUCCESS', arn, `Model ${model.name} was left as it is: ${ownership.reason}.`);
+      return respond('SUCCESS', arn, deleteReasons.left(model, ownership.reason));
     case 'failed': {
       // A hand-off's earlier run read the stack: unreadable now, it may have been answered by a twin.
-      const answered = handoff ? await answeredByAnotherDelivery(event, stacks, deps) : undefined;
+      const answered = handoff ? await answeredByAnotherDelivery(request, stacks, deps) : undefined;
       return answered ?? respond('FAILED', arn, `${ownership.reason} ${advice('UNKNOWN')}`, 'FAILED_TEARDOWN');
     }
     case 'outOfRunTime':
       return handOn(handoff?.progress);
   }
-  const markKey = cleanupFailureKey(event.StackId, event.LogicalResourceId);
+  const markKey = cleanupFailureKey(stackId, logicalId);
   const mark = (failure: CleanupFailure) => markCleanupFailure(model, markKey, failure, deps);
   const earlier = ownership.phase === 'UPDATE_CLEANUP' ? readCleanupFailure(ownership.tags, markKey, deps.now()) : undefined;
   if (earlier) {
@@ -198,22 +188,20 @@ async function decideDelete(event: TeardownEvent & { RequestType: 'Delete' }, de
     progress: handoff?.progress,
   });
   if (outcome.result !== 'CONTINUE') {
-    const answered = await answeredByAnotherDelivery(event, stacks, deps);
+    const answered = await answeredByAnotherDelivery(request, stacks, deps);
     if (answered) {
       return answered;
     }
   }
   switch (outcome.result) {
     case 'DONE':
-      return respond('SUCCESS', arn, `Model ${model.name}: ${outcome.summary} (after ${humanDuration(deps.now() - waitStartedAt)}).`,
+      return respond('SUCCESS', arn, deleteReasons.done(model, outcome.summary, deps.now() - waitStartedAt),
         outcome.tornDown ? 'TORN_DOWN' : undefined);
     case 'FAILED':
       return failedTeardown(outcome.reason, outcome.lastState);
     case 'CONTINUE':
       if (outcome.calls === 0) {
-        return failedTeardown(
-          `The teardown function had no time left to call Rekognition for model ${model.name}: its timeout was lowered below what one call needs.`,
-          outcome.lastState);
+        return failedTeardown(deleteReasons.noTimeToCall(model), outcome.lastState);
       }
       return handOn(outcome.progress);
   }
@@ -231,15 +219,16 @@ async function decideDelete(event: TeardownEvent & { RequestType: 'Delete' }, de
  * update's cleanup (whose old resource is not listed), counts as not answered: a second answer is
  * ignored by CloudFormation, a missing one would hold the stack.
  */
-async function answeredByAnotherDelivery(event: TeardownEvent & { RequestType: 'Delete' }, stacks: StackApi, deps: DecisionDeps): Promise<AlreadyAnswered | undefined> {
+async function answeredByAnotherDelivery(request: DeleteRequest, stacks: StackApi, deps: DecisionDeps): Promise<AlreadyAnswered | undefined> {
+  const { stackId, logicalId, properties: { model } } = request;
   let nextToken: string | undefined;
   do {
-    const page = await stacks.listStackResources(event.StackId, nextToken);
+    const page = await stacks.listStackResources(stackId, nextToken);
     if ('error' in page) {
       return ANSWERED_WHEN_UNREADABLE.has(page.error) ? { kind: 'alreadyAnswered', seen: `ListStackResources answered ${page.error}` } : undefined;
     }
-    const own = page.resources.find((r) => r.logicalResourceId === event.LogicalResourceId);
-    if (own && own.physicalResourceId !== event.PhysicalResourceId) {
+    const own = page.resources.find((r) => r.logicalResourceId === logicalId);
+    if (own && own.physicalResourceId !== model.arn) {
       // An update's cleanup: the logical id now names the new resource, and the old one is not listed.
       return undefined;
     }
@@ -248,7 +237,7 @@ async function answeredByAnotherDelivery(event: TeardownEvent & { RequestType: '
     }
     nextToken = page.nextToken;
   } while (nextToken && deps.now() + stacks.maxCallMs < deps.runDeadline);
-  return nextToken ? undefined : { kind: 'alreadyAnswered', seen: `resource ${event.LogicalResourceId} is no longer in the stack` };
+  return nextToken ? undefined : { kind: 'alreadyAnswered', seen: `resource ${logicalId} is no longer in the stack` };
 }
 
 /** Errors of a stack read that could be made at the start of the run: its grant, role or stack is gone since. */
@@ -274,27 +263,7 @@ async function unmarkCleanupFailure(model: ModelVersion, key: string, deps: Deci
   }
 }
 
-/**
- * When CloudFormation sent the request, from the presigned URL's X-Amz-Date, so that a
- * redelivered event waits until the same deadline as the first; `fallback` if there is none.
- */
-export function requestSentAt(responseUrl: string, fallback: number): number {
-  let date: string | null = null;
-  try {
-    date = new URL(responseUrl).searchParams.get('X-Amz-Date');
-  } catch {
-    return fallback;
-  }
-  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date ?? '');
-  if (!match) {
-    return fallback;
-  }
-  const [, y, mo, d, h, mi, s] = match.map(Number);
-  const sentAt = Date.UTC(y, mo - 1, d, h, mi, s);
-  // A date in the future is clock skew: never wait longer than from now.
-  return Math.min(sentAt, fallback);
-}
-
-function respond(status: ResponseStatus, physicalResourceId: string, reason: string, counts?: Response['counts']): Response {
+/** An answer to CloudFormation. */
+export function respond(status: ResponseStatus, physicalResourceId: string, reason: string, counts?: Response['counts']): Response {
   return { kind: 'respond', status, physicalResourceId, reason, ...(counts ? { counts } : {}) };
 }

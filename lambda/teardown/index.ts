@@ -1,15 +1,16 @@
 import type { Context } from 'aws-lambda';
 import { PUT_RESPONSE_MAX_MS, putResponse, responseBody } from './cfn-response';
-import { Decision, decide, Handoff, Response, TeardownEvent } from './event-decision';
+import { Decision, decide, Handoff, Response } from './event-decision';
 import { PropagationAllowance } from './iam-propagation';
 import { emitTeardownMetrics } from './metrics';
 import { OWN_STACK_ID_VARIABLE } from './properties';
 import { rekognitionModelApi } from './rekognition-model-api';
+import { failedIdOf, readRequest, TeardownEvent } from './request';
 import { DEFAULT_PACING } from './schedule';
 import { INVOKE_SELF_MAX_MS, invokeSelf } from './self-invoke';
 import { cloudFormationStackApi } from './stack-api';
 import { tearDown } from './teardown';
-import { stackAdvice } from './teardown-reasons';
+import { runReasons, stackAdvice } from './teardown-reasons';
 
 /**
  * The Lambda entry point: the CloudFormation custom-resource protocol around the teardown.
@@ -58,21 +59,24 @@ export async function handler(event: TeardownEvent, context: Context): Promise<v
 
 async function decideSafely(event: TeardownEvent, context: Context): Promise<Decision> {
   try {
+    const request = readRequest(event, ownStackId(), Date.now());
+    if (request.kind === 'respond') {
+      return request;
+    }
     const run = { now: Date.now, sleep, random: Math.random, pacing: DEFAULT_PACING, log };
     const runDeadline = Date.now() + context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS;
     const iam = new PropagationAllowance({ ...run, deadline: runDeadline });
     const models = (region: string) => iam.applyTo(rekognitionModelApi(region));
-    return await decide(event, {
+    return await decide(request, {
       ...run,
       runDeadline,
       functionArn: context.invokedFunctionArn,
-      ownStackId: ownStackId(),
       stacks: async (region) => iam.applyTo(await cloudFormationStackApi(region)),
       models,
-      tearDown: (request) => tearDown(request, { ...run, api: models(request.model.region) }),
+      tearDown: (teardown) => tearDown(teardown, { ...run, api: models(teardown.model.region) }),
     });
   } catch (err) {
-    return internalFailure(event, `The teardown failed unexpectedly (${describe(err)}); see the function's log, and please report it.`);
+    return internalFailure(event, runReasons.unexpected(describe(err)));
   }
 }
 
@@ -83,12 +87,12 @@ async function handOff(event: TeardownEvent, context: Context, handoff: Handoff)
     log({ message: 'handed on', run: handoff.run, waitStartedAt: handoff.waitStartedAt });
     return undefined;
   } catch (err) {
-    return internalFailure(event, `The wait could not be handed on to a new run of the teardown function (${describe(err)}); the model may still be stopping or deleting.`);
+    return internalFailure(event, runReasons.notHandedOn(describe(err)));
   }
 }
 
 function internalFailure(event: TeardownEvent, reason: string): Response {
-  const physicalResourceId = 'PhysicalResourceId' in event ? event.PhysicalResourceId : `invalid-model-arn-${event.RequestId}`;
+  const physicalResourceId = failedIdOf(event);
   const advice = event.RequestType === 'Delete' ? ` ${stackAdvice(undefined, event.StackId, event.LogicalResourceId)}` : '';
   return { kind: 'respond', status: 'FAILED', physicalResourceId, reason: reason + advice, ...(event.RequestType === 'Delete' ? { counts: 'FAILED_TEARDOWN' as const } : {}) };
 }

@@ -1,5 +1,6 @@
-import { TeardownEvent, requestSentAt, Response } from './event-decision';
+import type { Response } from './event-decision';
 import { stackNameOfStackId, TEARDOWN_METRICS } from './properties';
+import { requestSentAt, TeardownEvent } from './request';
 
 /**
  * The teardown's CloudWatch metrics, written as one log line in CloudWatch's embedded metric

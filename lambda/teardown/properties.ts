@@ -1,3 +1,4 @@
+import { propertyReasons } from './teardown-reasons';
 import {
   CLAIM_TAG_KEY_PREFIX,
   MAX_WAIT_SECONDS,
@@ -64,18 +65,18 @@ export function readProperties(properties: Record<string, unknown> | undefined):
   const raw = (properties ?? {}) as Partial<Record<keyof ModelResourceProperties, unknown>>;
   const model = readModelVersion(raw.ProjectVersionArn);
   if (!model) {
-    return `ProjectVersionArn must be a Rekognition Custom Labels model version ARN of the form ${PROJECT_VERSION_ARN_FORM}; got '${String(raw.ProjectVersionArn).slice(0, 300)}'.`;
+    return propertyReasons.arn(PROJECT_VERSION_ARN_FORM, raw.ProjectVersionArn);
   }
   const action = raw.TeardownAction ?? 'DELETE';
   if (!TEARDOWN_ACTIONS.includes(action as TeardownAction)) {
-    return `TeardownAction must be ${TEARDOWN_ACTIONS.join(' or ')}; got '${String(action).slice(0, 100)}'.`;
+    return propertyReasons.action(TEARDOWN_ACTIONS, action);
   }
   const rawMaxWait = raw.MaxWaitSeconds ?? MAX_WAIT_SECONDS.default;
   const maxWaitSeconds = Number(rawMaxWait);
   if (!Number.isFinite(maxWaitSeconds)
     || maxWaitSeconds < MAX_WAIT_SECONDS.handlerMin
     || maxWaitSeconds > MAX_WAIT_SECONDS.max) {
-    return `MaxWaitSeconds must be a number from ${MAX_WAIT_SECONDS.handlerMin} to ${MAX_WAIT_SECONDS.max}; got '${String(rawMaxWait).slice(0, 100)}'.`;
+    return propertyReasons.maxWait(MAX_WAIT_SECONDS.handlerMin, MAX_WAIT_SECONDS.max, rawMaxWait);
   }
   const policy = raw.TeardownPolicyLogicalId;
   return {

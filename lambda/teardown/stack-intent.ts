@@ -1,5 +1,6 @@
 import { MODEL_RESOURCE_TYPE } from './properties';
 import { StackEventSummary, StackResource } from './stack-api';
+import { stackIntentReasons } from './teardown-reasons';
 
 /**
  * Whether the stack means to end a model now, read from the stack itself rather than trusted from
@@ -54,18 +55,17 @@ const RELEASED = new Set(['DELETE_IN_PROGRESS', 'DELETE_COMPLETE', 'DELETE_FAILE
 export function stackIntent(stack: StackState, modelArn: string): StackIntent {
   const rolling = [stack.status, stack.rootStatus].find((status) => status !== undefined && ROLLBACK.test(status));
   if (rolling) {
-    const whose = rolling === stack.status ? 'the stack' : 'its root stack';
-    return { kind: 'rollBack', reason: `${whose} is rolling back (${rolling}), and a rollback leaves the model as it was` };
+    return { kind: 'rollBack', reason: stackIntentReasons.rollBack(rolling !== stack.status, rolling) };
   }
   const phase = TEARDOWN_PHASES[stack.status];
   const rootPhase = stack.rootStatus === undefined ? phase : TEARDOWN_PHASES[stack.rootStatus];
   if (!phase || !rootPhase) {
     const statuses = stack.rootStatus === undefined ? stack.status : `${stack.status}, its root stack ${stack.rootStatus}`;
-    return { kind: 'notOurs', reason: `the stack is ${statuses}, not being deleted or cleaning up after an update, so this Delete was not sent by the stack's own operation` };
+    return { kind: 'notOurs', reason: stackIntentReasons.notOurs(statuses) };
   }
   const claimant = stack.resources.find((resource) => claims(resource, modelArn));
   if (claimant) {
-    return { kind: 'claimedInStack', reason: `resource ${claimant.logicalResourceId} of the stack still claims it (${claimant.resourceStatus})` };
+    return { kind: 'claimedInStack', reason: stackIntentReasons.claimedInStack(claimant.logicalResourceId, claimant.resourceStatus) };
   }
   return { kind: 'tearDown', phase: rootPhase };
 }

@@ -1,6 +1,6 @@
 import { NO_SUCH_HOST } from './model-api';
-import { ModelVersion, TeardownAction } from './properties';
-import { TeardownPhase } from './stack-intent';
+import type { ModelVersion, TeardownAction } from './properties';
+import type { TeardownPhase } from './stack-intent';
 
 /**
  * The words CloudFormation shows a person when a teardown fails: what happened to which model, what
@@ -131,3 +131,57 @@ export function claimNotRecordedReason(model: ModelVersion, answer: { error: str
 export function cleanupRetryReason(model: ModelVersion, sinceFailureMs: number, attempt: number): string {
   return `An earlier attempt of this cleanup Delete could not tear down model ${model.name} ${humanDuration(sinceFailureMs)} ago; this attempt (${attempt} of the 3 CloudFormation makes before it drops the resource) answers at once rather than wait again.`;
 }
+
+/** An event of another stack than the function's own. */
+export function otherStackReason(ownStackId: string, eventStackId: unknown): string {
+  return `This teardown function serves only the resources of stack ${ownStackId}, not of ${String(eventStackId).slice(0, 300)}. No model was touched.`;
+}
+
+/** A property the construct writes, with a value the handler cannot use. */
+export const propertyReasons = {
+  arn: (form: string, got: unknown) =>
+    `ProjectVersionArn must be a Rekognition Custom Labels model version ARN of the form ${form}; got '${String(got).slice(0, 300)}'.`,
+  action: (actions: readonly string[], got: unknown) => `TeardownAction must be ${actions.join(' or ')}; got '${String(got).slice(0, 100)}'.`,
+  maxWait: (min: number, max: number, got: unknown) => `MaxWaitSeconds must be a number from ${min} to ${max}; got '${String(got).slice(0, 100)}'.`,
+};
+
+/** The model is in another account or partition than the function. */
+export function otherAccountReason(model: ModelVersion, account: string | undefined, partition: string | undefined): string {
+  return `ProjectVersionArn names model ${model.name} in account ${model.account} (partition ${model.partition}), but the teardown function runs in account ${account} (partition ${partition}); a stack can only tear down models of its own account and partition. Deploy the construct in a stack of account ${model.account}. No model was touched.`;
+}
+
+/** An Update changed the ARN while the old model's grant was updated in place. */
+export function grantUpdatedInPlaceReason(previous: ModelVersion, model: ModelVersion): string {
+  return `ProjectVersionArn changed from ${previous.name} to ${model.name}, but the old model's teardown permission was updated in place (the ARN is not known at synth, or the resource predates per-ARN policies), so the old model could not be torn down. Nothing was changed. To replace the model, give the construct a new id (the old resource then tears the old model down), or remove the construct in one deploy and add it back in the next; to promote models through an SSM parameter, read it at synth with StringParameter.valueFromLookup, so that the ARN is a literal and a new one replaces the model.`;
+}
+
+/** The SUCCESS reasons of a Create or Update. */
+export const adoptReasons = {
+  gone: (model: ModelVersion) => `Model ${model.name} no longer exists; nothing to claim or tear down.`,
+  replaces: (model: ModelVersion, previous: ModelVersion) => `Model ${model.name} replaces ${previous.name}, which is torn down in the cleanup phase.`,
+  adopted: (model: ModelVersion) => `Model ${model.name} will be torn down when the stack deletes this resource and no other stack claims it.`,
+};
+
+/** The reasons of a Delete that tears nothing down, or that ends. */
+export const deleteReasons = {
+  nothingAdopted: 'No model was adopted by this resource; nothing to tear down.',
+  left: (model: ModelVersion, why: string) => `Model ${model.name} was left as it is: ${why}.`,
+  done: (model: ModelVersion, summary: string, elapsedMs: number) => `Model ${model.name}: ${summary} (after ${humanDuration(elapsedMs)}).`,
+  noTimeToCall: (model: ModelVersion) =>
+    `The teardown function had no time left to call Rekognition for model ${model.name}: its timeout was lowered below what one call needs.`,
+};
+
+/** Why a Delete leaves the model, from the stack as read (`stack-intent.ts`). */
+export const stackIntentReasons = {
+  rollBack: (ofRoot: boolean, status: string) => `${ofRoot ? 'its root stack' : 'the stack'} is rolling back (${status}), and a rollback leaves the model as it was`,
+  notOurs: (statuses: string) =>
+    `the stack is ${statuses}, not being deleted or cleaning up after an update, so this Delete was not sent by the stack's own operation`,
+  claimedInStack: (logicalId: string, status: string) => `resource ${logicalId} of the stack still claims it (${status})`,
+};
+
+/** The entry point's own failures (`index.ts`). */
+export const runReasons = {
+  unexpected: (error: string) => `The teardown failed unexpectedly (${error}); see the function's log, and please report it.`,
+  notHandedOn: (error: string) =>
+    `The wait could not be handed on to a new run of the teardown function (${error}); the model may still be stopping or deleting.`,
+};

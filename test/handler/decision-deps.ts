@@ -1,7 +1,8 @@
 import { ARN } from './teardown-events';
 import { claimKey, claimValue } from '../../lambda/teardown/claims';
-import { DecisionDeps } from '../../lambda/teardown/event-decision';
+import { Decision, decide, DecisionDeps } from '../../lambda/teardown/event-decision';
 import { ErrorAnswer, ModelApi } from '../../lambda/teardown/model-api';
+import { readRequest, TeardownEvent } from '../../lambda/teardown/request';
 import { DEFAULT_PACING } from '../../lambda/teardown/schedule';
 import { StackApi, StackEventSummary, StackResource } from '../../lambda/teardown/stack-api';
 import { TeardownOutcome, TeardownRequest } from '../../lambda/teardown/teardown';
@@ -90,7 +91,15 @@ export function deps(outcome: TeardownOutcome = { result: 'DONE', summary: 'the 
       return fail('ListTagsForResource') ?? model(arn) ?? { tags: { ...tags[arn] } };
     },
   };
-  type Recorded = { requests: TeardownRequest[]; calls: string[]; stackTable: typeof stacks; tags: typeof tags; failures: typeof failures };
+  type Recorded = {
+    requests: TeardownRequest[];
+    calls: string[];
+    stackTable: typeof stacks;
+    tags: typeof tags;
+    failures: typeof failures;
+    /** The stack the function belongs to, as its environment says. */
+    ownStackId?: string;
+  };
   const d: DecisionDeps & Recorded = {
     requests,
     calls,
@@ -113,6 +122,12 @@ export function deps(outcome: TeardownOutcome = { result: 'DONE', summary: 'the 
     },
   };
   return d;
+}
+
+/** The handler's answer to a raw event, as index.ts gives it: the event read at the door, then decided. */
+export async function decideEvent(event: TeardownEvent, d: DecisionDeps & { ownStackId?: string }): Promise<Decision> {
+  const request = readRequest(event, d.ownStackId, d.now());
+  return request.kind === 'respond' ? request : decide(request, d);
 }
 
 /** Only the CloudFormation reads among the calls. */

@@ -1,9 +1,9 @@
-import { DELETING_STACK, deps, FakeStack, modelResource, NEW_ARN, NOW, OTHER_STACK_ID, OWN_KEY, ROOT_ID, STACK_ID, stackReads, throttled } from './decision-deps';
-import { ARN, PROPERTIES, RESPONSE_URL, teardownEvent } from './teardown-events';
+import { decideEvent, DELETING_STACK, deps, FakeStack, modelResource, NEW_ARN, NOW, OTHER_STACK_ID, OWN_KEY, ROOT_ID, STACK_ID, stackReads, throttled } from './decision-deps';
+import { ARN, PROPERTIES, teardownEvent } from './teardown-events';
 import { claimKey, claimValue, otherClaims } from '../../lambda/teardown/claims';
 import { cleanupFailureKey } from '../../lambda/teardown/cleanup-retries';
-import { decide, TeardownEvent, requestSentAt } from '../../lambda/teardown/event-decision';
 import { readModelVersion } from '../../lambda/teardown/properties';
+import { TeardownEvent } from '../../lambda/teardown/request';
 
 const event = (requestType: 'Create' | 'Update' | 'Delete', extra: Record<string, unknown> = {}) =>
   withProperties(teardownEvent(requestType, STACK_ID, extra), { RecordsClaim: 'true' });
@@ -17,7 +17,7 @@ describe('Create', () => {
   test('adopts the model ARN as physical id, records its claim on the model, and touches nothing else', async () => {
     const d = deps();
     d.tags[ARN] = {};
-    const decision = await decide(event('Create'), d);
+    const decision = await decideEvent(event('Create'), d);
     expect(decision).toMatchObject({ kind: 'respond', status: 'SUCCESS', physicalResourceId: ARN });
     expect(d.tags[ARN]).toEqual({ [OWN_KEY]: `Model ${STACK_ID}` });
     expect(d.calls).toEqual([`TagResource ${OWN_KEY}`]);
@@ -27,7 +27,7 @@ describe('Create', () => {
   test('of a model that does not exist fails with a reason that names it, and an id that is no ARN (a typo guard)', async () => {
     const d = deps();
     delete d.tags[ARN];
-    const decision = await decide(event('Create'), d);
+    const decision = await decideEvent(event('Create'), d);
     expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: 'invalid-model-arn-req-1' });
     expect((decision as { reason: string }).reason).toMatch(/^Model birds\/v1 does not exist \(ResourceNotFoundException: .*\); check ProjectVersionArn .*No model was touched\.$/);
   });
@@ -35,7 +35,7 @@ describe('Create', () => {
   test('retries a throttled claim and succeeds once it is recorded', async () => {
     const d = deps();
     d.failures.TagResource = [throttled, { error: 'InternalServerError', message: 'x', httpStatus: 500 }];
-    const decision = await decide(event('Create'), d);
+    const decision = await decideEvent(event('Create'), d);
     expect(decision).toMatchObject({ status: 'SUCCESS' });
     expect(d.calls.filter((c) => c.startsWith('TagResource'))).toHaveLength(3);
   });
@@ -46,21 +46,21 @@ describe('Create', () => {
   ])('fails when the claim is %s, touching no model', async (_, failures, reason) => {
     const d = deps();
     d.failures.TagResource = [...failures];
-    const decision = await decide(event('Create'), d);
+    const decision = await decideEvent(event('Create'), d);
     expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: 'invalid-model-arn-req-1' });
     expect((decision as { reason: string }).reason).toMatch(reason);
   });
 
   test('of a resource from a version before claims records none', async () => {
     const d = deps();
-    const decision = await decide(withProperties(event('Create'), { RecordsClaim: undefined }), d);
+    const decision = await decideEvent(withProperties(event('Create'), { RecordsClaim: undefined }), d);
     expect(decision).toMatchObject({ status: 'SUCCESS', physicalResourceId: ARN });
     expect(d.calls).toEqual([]);
   });
 
   test('refuses an event of another stack than the function\'s own, touching nothing', async () => {
     const d = deps();
-    const decision = await decide({ ...event('Create'), StackId: OTHER_STACK_ID } as TeardownEvent, d);
+    const decision = await decideEvent({ ...event('Create'), StackId: OTHER_STACK_ID } as TeardownEvent, d);
     expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: 'invalid-model-arn-req-1' });
     expect((decision as { reason: string }).reason).toMatch(/serves only the resources of stack .*Birds.*, not of .*Prod/);
     expect(d.calls).toEqual([]);
@@ -74,7 +74,7 @@ describe('Create', () => {
     ['a wait that is no number', { MaxWaitSeconds: 'soon' }, /MaxWaitSeconds must be a number from 1 to 3540; got 'soon'/],
   ])('fails on %s with a reason that names the property, and an id that is no ARN', async (_, props, reason) => {
     const e = event('Create');
-    const decision = await decide(withProperties(e, props), deps());
+    const decision = await decideEvent(withProperties(e, props), deps());
     expect(decision).toMatchObject({ kind: 'respond', status: 'FAILED', physicalResourceId: 'invalid-model-arn-req-1' });
     expect((decision as { reason: string }).reason).toMatch(reason);
   });
@@ -84,7 +84,7 @@ describe('Create', () => {
     ['another partition', 'arn:aws-cn:rekognition:cn-north-1:123456789012:project/birds/version/v1/1', /in account 123456789012 \(partition aws-cn\), but the teardown function runs in account 123456789012 \(partition aws\)/],
   ])('fails on a model in %s, touching nothing', async (_, arn, reason) => {
     const d = deps();
-    const decision = await decide(withProperties(event('Create'), { ProjectVersionArn: arn }), d);
+    const decision = await decideEvent(withProperties(event('Create'), { ProjectVersionArn: arn }), d);
     expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: 'invalid-model-arn-req-1' });
     expect((decision as { reason: string }).reason).toMatch(reason);
     expect(d.requests).toHaveLength(0);
@@ -96,7 +96,7 @@ describe('Update', () => {
   test('with the same ARN keeps the physical id and records the claim (a resource from before claims gets one)', async () => {
     const d = deps();
     d.tags[ARN] = {};
-    const decision = await decide(event('Update', { PhysicalResourceId: ARN, OldResourceProperties: PROPERTIES }), d);
+    const decision = await decideEvent(event('Update', { PhysicalResourceId: ARN, OldResourceProperties: PROPERTIES }), d);
     expect(decision).toMatchObject({ status: 'SUCCESS', physicalResourceId: ARN });
     expect(Object.keys(d.tags[ARN])).toEqual([OWN_KEY]);
     expect(d.requests).toHaveLength(0);
@@ -105,14 +105,14 @@ describe('Update', () => {
   test('with the same ARN of a model deleted by hand succeeds: nothing to claim, nothing to refuse', async () => {
     const d = deps();
     delete d.tags[ARN];
-    const decision = await decide(event('Update', { PhysicalResourceId: ARN, OldResourceProperties: PROPERTIES }), d);
+    const decision = await decideEvent(event('Update', { PhysicalResourceId: ARN, OldResourceProperties: PROPERTIES }), d);
     expect(decision).toMatchObject({ status: 'SUCCESS', physicalResourceId: ARN, reason: 'Model birds/v1 no longer exists; nothing to claim or tear down.' });
   });
 
   test('with a new ARN and a new policy makes it the physical id and claims the new model, so CloudFormation deletes the old model in its cleanup', async () => {
     const e = event('Update', { PhysicalResourceId: ARN, OldResourceProperties: PROPERTIES });
     const d = deps();
-    const decision = await decide(withProperties(e, { ProjectVersionArn: NEW_ARN, TeardownPolicyLogicalId: 'ModelTeardownPolicyBBBB' }), d);
+    const decision = await decideEvent(withProperties(e, { ProjectVersionArn: NEW_ARN, TeardownPolicyLogicalId: 'ModelTeardownPolicyBBBB' }), d);
     expect(decision).toMatchObject({ status: 'SUCCESS', physicalResourceId: NEW_ARN, reason: 'Model birds/v2 replaces birds/v1, which is torn down in the cleanup phase.' });
     expect(Object.keys(d.tags[NEW_ARN])).toEqual([OWN_KEY]);
     expect(d.requests).toHaveLength(0);
@@ -122,7 +122,7 @@ describe('Update', () => {
     const e = event('Update', { PhysicalResourceId: ARN, OldResourceProperties: PROPERTIES });
     const d = deps();
     delete d.tags[NEW_ARN];
-    const decision = await decide(withProperties(e, { ProjectVersionArn: NEW_ARN, TeardownPolicyLogicalId: 'ModelTeardownPolicyBBBB' }), d);
+    const decision = await decideEvent(withProperties(e, { ProjectVersionArn: NEW_ARN, TeardownPolicyLogicalId: 'ModelTeardownPolicyBBBB' }), d);
     expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: ARN });
     expect((decision as { reason: string }).reason).toMatch(/^Model birds\/v2 does not exist/);
   });
@@ -132,14 +132,14 @@ describe('Update', () => {
     ['no policy id (a resource of an older version)', { ...PROPERTIES, TeardownPolicyLogicalId: undefined }],
   ])('with a new ARN but %s refuses, keeping the old physical id, since the old grant is gone', async (_, oldProperties) => {
     const e = event('Update', { PhysicalResourceId: ARN, OldResourceProperties: oldProperties });
-    const decision = await decide(withProperties(e, { ProjectVersionArn: NEW_ARN }), deps());
+    const decision = await decideEvent(withProperties(e, { ProjectVersionArn: NEW_ARN }), deps());
     expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: ARN });
     expect((decision as { reason: string }).reason).toMatch(/ProjectVersionArn changed from birds\/v1 to birds\/v2, but the old model's teardown permission was updated in place .* give the construct a new id/);
   });
 
   test('with a malformed ARN fails and keeps the old physical id', async () => {
     const e = event('Update', { PhysicalResourceId: ARN, OldResourceProperties: {} });
-    const decision = await decide(withProperties(e, { ProjectVersionArn: 'nope' }), deps());
+    const decision = await decideEvent(withProperties(e, { ProjectVersionArn: 'nope' }), deps());
     expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: ARN });
   });
 });
@@ -148,7 +148,7 @@ describe('Delete', () => {
   test('tears down the model named by the physical id, with the action and wait of the properties, once the stack shows it is meant', async () => {
     const d = deps();
     const e = event('Delete', { PhysicalResourceId: ARN });
-    const decision = await decide(withProperties(e, { ProjectVersionArn: NEW_ARN, TeardownAction: 'STOP' }), d);
+    const decision = await decideEvent(withProperties(e, { ProjectVersionArn: NEW_ARN, TeardownAction: 'STOP' }), d);
     const sentAt = Date.UTC(2026, 10, 23, 12, 0, 0);
     // The last read: whether another delivery of the event has answered already (it has not).
     expect(stackReads(d.calls)).toEqual([`DescribeStacks ${STACK_ID}`, `ListStackResources ${STACK_ID}`, `DescribeStackEvents ${STACK_ID}`, `ListStackResources ${STACK_ID}`]);
@@ -158,13 +158,13 @@ describe('Delete', () => {
 
   test('of a resource whose create failed touches nothing and succeeds', async () => {
     const d = deps();
-    const decision = await decide(event('Delete', { PhysicalResourceId: 'invalid-model-arn-req-0' }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: 'invalid-model-arn-req-0' }), d);
     expect(decision).toMatchObject({ status: 'SUCCESS', physicalResourceId: 'invalid-model-arn-req-0' });
     expect(d.requests).toHaveLength(0);
   });
 
   test('answers FAILED with the teardown\'s reason, the commands that finish the model and the way to finish the stack', async () => {
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), deps({ result: 'FAILED', reason: 'It broke.', lastState: 'TRAINING_IN_PROGRESS' }));
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), deps({ result: 'FAILED', reason: 'It broke.', lastState: 'TRAINING_IN_PROGRESS' }));
     expect(decision).toEqual({
       kind: 'respond',
       status: 'FAILED',
@@ -184,13 +184,13 @@ describe('Delete', () => {
         d.stackTable[STACK_ID] = { ...DELETING_STACK, resources: [modelResource('Model', ARN, 'DELETE_COMPLETE')] };
         return tearDown(request);
       };
-      expect(await decide(event('Delete', { PhysicalResourceId: ARN }), d)).toEqual({ kind: 'alreadyAnswered', seen: 'resource Model is DELETE_COMPLETE' });
+      expect(await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d)).toEqual({ kind: 'alreadyAnswered', seen: 'resource Model is DELETE_COMPLETE' });
     });
 
     test('answers nothing once the stack it could read at the start is denied: the resource\'s grant went with it', async () => {
       const d = deps();
       d.failures.ListStackResources = [undefined as never, denied];
-      expect(await decide(event('Delete', { PhysicalResourceId: ARN }), d)).toEqual({ kind: 'alreadyAnswered', seen: 'ListStackResources answered AccessDenied' });
+      expect(await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d)).toEqual({ kind: 'alreadyAnswered', seen: 'ListStackResources answered AccessDenied' });
     });
 
     test('answers nothing when a hand-off finds the stack it read before denied: the twin answered and the grant went', async () => {
@@ -198,26 +198,26 @@ describe('Delete', () => {
       d.failures.DescribeStacks = [denied];
       d.failures.ListStackResources = [denied, denied];
       const handedOn = { ...event('Delete', { PhysicalResourceId: ARN }), TeardownHandoff: { waitStartedAt: NOW - 30_000, run: 2 } } as TeardownEvent;
-      expect(await decide(handedOn, d)).toEqual({ kind: 'alreadyAnswered', seen: 'ListStackResources answered AccessDenied' });
+      expect(await decideEvent(handedOn, d)).toEqual({ kind: 'alreadyAnswered', seen: 'ListStackResources answered AccessDenied' });
       // The first run of a request cannot tell a late twin from a role that was never allowed: it fails loud.
       const first = deps();
       first.failures.DescribeStacks = [denied];
       first.failures.ListStackResources = [denied, denied];
-      expect(await decide(event('Delete', { PhysicalResourceId: ARN }), first)).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
+      expect(await decideEvent(event('Delete', { PhysicalResourceId: ARN }), first)).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
     });
 
     test('answers when it cannot tell: a throttled read, or an update\'s cleanup, whose old resource is not listed', async () => {
       const d = deps();
       d.failures.ListStackResources = [undefined as never, throttled];
-      expect(await decide(event('Delete', { PhysicalResourceId: ARN }), d)).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
+      expect(await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d)).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
       const cleanup = deps(undefined, { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [modelResource('Model', NEW_ARN, 'UPDATE_COMPLETE')] });
-      expect(await decide(event('Delete', { PhysicalResourceId: ARN }), cleanup)).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
+      expect(await decideEvent(event('Delete', { PhysicalResourceId: ARN }), cleanup)).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
     });
   });
 
   test('in the cleanup phase of an update, says that CloudFormation ignores the failure', async () => {
     const stack: FakeStack = { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [modelResource('Model', NEW_ARN, 'UPDATE_COMPLETE')] };
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), deps({ result: 'FAILED', reason: 'It broke.', lastState: 'RUNNING' }, stack));
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), deps({ result: 'FAILED', reason: 'It broke.', lastState: 'RUNNING' }, stack));
     expect((decision as { reason: string }).reason).toMatch(/^It broke\. The model was left as it is: stop it with `aws rekognition stop-project-version .*CloudFormation ignores this failure: the update completes, and the model stays until you end it\.$/);
   });
 
@@ -229,7 +229,7 @@ describe('Delete', () => {
     ['a resource of another type has the same physical id', { status: 'DELETE_IN_PROGRESS', resources: [modelResource('Model', ARN, 'DELETE_IN_PROGRESS'), { ...modelResource('Other', ARN, 'CREATE_COMPLETE'), resourceType: 'Custom::Other' }] }],
   ] as Array<[string, FakeStack]>)('tears down when %s', async (_, stack) => {
     const d = deps(undefined, stack);
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(decision).toMatchObject({ status: 'SUCCESS' });
     expect(d.requests).toHaveLength(1);
   });
@@ -247,7 +247,7 @@ describe('Delete', () => {
     ['a second resource on the same model that the stack retains', { status: 'DELETE_IN_PROGRESS', resources: [modelResource('Model', ARN, 'DELETE_IN_PROGRESS'), modelResource('Twin', ARN, 'DELETE_SKIPPED')] }, /resource Twin of the stack still claims it \(DELETE_SKIPPED\)/],
   ] as Array<[string, FakeStack, RegExp]>)('leaves the model as it is on %s, says why, and counts no teardown', async (_, stack, reason) => {
     const d = deps(undefined, stack);
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(decision).toMatchObject({ status: 'SUCCESS', physicalResourceId: ARN });
     expect(decision).not.toHaveProperty('counts');
     expect((decision as { reason: string }).reason).toMatch(reason);
@@ -263,7 +263,7 @@ describe('Delete', () => {
         if (++pauses === 2) d.stackTable[STACK_ID] = DELETING_STACK;
         return sleep(ms);
       };
-      expect(await decide(event('Delete', { PhysicalResourceId: ARN }), d)).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
+      expect(await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d)).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
       expect(d.requests).toHaveLength(1);
       expect(stackReads(d.calls).filter((c) => c.startsWith('ListStackResources')).length).toBeGreaterThanOrEqual(3);
     });
@@ -271,7 +271,7 @@ describe('Delete', () => {
     test('a forged Delete for a resource the stack has not reached: after reading for a minute, fails saying what it saw, the model untouched', async () => {
       // A run of Lambda's 15 minutes: the minute of reads fits in it (a shorter run hands the reads on).
       const d = { ...deps(undefined, { status: 'DELETE_IN_PROGRESS', resources: [modelResource('Model', ARN, 'CREATE_COMPLETE')] }), runDeadline: NOW + 900_000 };
-      const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+      const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
       expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: ARN, counts: 'FAILED_TEARDOWN' });
       expect((decision as { reason: string }).reason).toMatch(/^The stack still showed this resource \(Model\) as CREATE_COMPLETE, not DELETE_IN_PROGRESS, after reading it again for \d+s, so it could not be confirmed that the stack is deleting model birds\/v1 now; the model was left as it is\./);
       expect(d.requests).toHaveLength(0);
@@ -281,7 +281,7 @@ describe('Delete', () => {
 
   test('fails without touching the model when it cannot read the stack, naming the permission and what to do', async () => {
     const d = deps(undefined, { error: 'AccessDenied', message: 'User is not authorized to perform: cloudformation:DescribeStacks', httpStatus: 403 });
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: ARN });
     expect((decision as { reason: string }).reason).toMatch(/^Could not read the stack to confirm that it means to end model birds\/v1 \(AccessDenied: User is not authorized .*\); allow cloudformation:DescribeStacks, cloudformation:ListStackResources and cloudformation:DescribeStackEvents on the stack \(and DescribeStacks and DescribeStackEvents on its root stack\) for the teardown role \(check SCPs\)\. The model was left as it is: stop it with .* If the stack is being deleted, finish with `aws cloudformation delete-stack --stack-name Birds --retain-resources Model`\.$/);
     expect(d.requests).toHaveLength(0);
@@ -292,16 +292,16 @@ describe('Delete', () => {
 
   test('hands the wait on when the run\'s time is up, keeping when the wait began', async () => {
     const d = deps({ result: 'CONTINUE', lastState: 'STOPPING', calls: 12 });
-    const first = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const first = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(first).toEqual({ kind: 'handoff', handoff: { waitStartedAt: Date.UTC(2026, 10, 23, 12, 0, 0), run: 2 } });
 
-    const second = await decide(event('Delete', { PhysicalResourceId: ARN, TeardownHandoff: { waitStartedAt: 42, run: 2 } }), d);
+    const second = await decideEvent(event('Delete', { PhysicalResourceId: ARN, TeardownHandoff: { waitStartedAt: 42, run: 2 } }), d);
     expect(second).toEqual({ kind: 'handoff', handoff: { waitStartedAt: 42, run: 3 } });
     expect(d.requests[1].waitStartedAt).toBe(42);
   });
 
   test('fails rather than hand on a run that had no time for a single call', async () => {
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), deps({ result: 'CONTINUE', lastState: 'UNKNOWN', calls: 0 }));
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), deps({ result: 'CONTINUE', lastState: 'UNKNOWN', calls: 0 }));
     expect(decision).toMatchObject({ status: 'FAILED' });
     expect((decision as { reason: string }).reason).toMatch(/its timeout was lowered below what one call needs\. The model was left as it is/);
   });
@@ -309,7 +309,7 @@ describe('Delete', () => {
   test('fails on properties it cannot read, without touching the model', async () => {
     const d = deps();
     const e = event('Delete', { PhysicalResourceId: ARN });
-    const decision = await decide(withProperties(e, { TeardownAction: 'X' }), d);
+    const decision = await decideEvent(withProperties(e, { TeardownAction: 'X' }), d);
     expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: ARN });
     expect(d.requests).toHaveLength(0);
   });
@@ -318,7 +318,7 @@ describe('Delete', () => {
 describe('Delete: claims on the model', () => {
   test('releases its own claim first, then reads the claims, then tears down when none is left', async () => {
     const d = deps();
-    await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(d.calls.filter((c) => !c.startsWith('Describe') && !c.startsWith('ListStack'))).toEqual([`UntagResource ${OWN_KEY}`, 'ListTagsForResource']);
     expect(d.tags[ARN]).toEqual({});
     expect(d.requests).toHaveLength(1);
@@ -327,7 +327,7 @@ describe('Delete: claims on the model', () => {
   test('leaves the model to another stack that still claims it, releasing its own claim, and counts no teardown', async () => {
     const d = deps();
     d.tags[ARN][claimKey(OTHER_STACK_ID, 'Model')] = claimValue(OTHER_STACK_ID, 'Model');
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(decision).toEqual({
       kind: 'respond',
       status: 'SUCCESS',
@@ -341,13 +341,13 @@ describe('Delete: claims on the model', () => {
   test('ignores tags that are no claims', async () => {
     const d = deps();
     d.tags[ARN].team = 'vision';
-    await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(d.requests).toHaveLength(1);
   });
 
   test('of a rollback releases its own claim and nothing else', async () => {
     const d = deps(undefined, { status: 'ROLLBACK_IN_PROGRESS', resources: [] });
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect((decision as { reason: string }).reason).toMatch(/rolling back .*; this resource's claim on it was released\.$/);
     expect(d.tags[ARN]).toEqual({});
     expect(d.calls).not.toContain('ListTagsForResource');
@@ -357,14 +357,14 @@ describe('Delete: claims on the model', () => {
   test('of a rollback succeeds even when its claim cannot be released, and says which claim stayed', async () => {
     const d = deps(undefined, { status: 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', resources: [] });
     d.failures.UntagResource = [{ error: 'AccessDeniedException', message: 'denied', httpStatus: 400 }];
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(decision).toMatchObject({ status: 'SUCCESS' });
     expect((decision as { reason: string }).reason).toContain(`this resource's claim ${OWN_KEY} could not be released (AccessDeniedException)`);
   });
 
   test('that is forged touches no claim', async () => {
     const d = deps(undefined, { status: 'UPDATE_COMPLETE', resources: [modelResource('Model', ARN, 'UPDATE_COMPLETE')] });
-    await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(d.calls.filter((c) => c.includes('Tag'))).toEqual([]);
     expect(Object.keys(d.tags[ARN])).toEqual([OWN_KEY]);
   });
@@ -372,7 +372,7 @@ describe('Delete: claims on the model', () => {
   test('of a resource from a version before claims decides from the stack alone, calling no tag action', async () => {
     const d = deps();
     d.tags[ARN][claimKey(OTHER_STACK_ID, 'Model')] = 'x';
-    await decide(withProperties(event('Delete', { PhysicalResourceId: ARN }), { RecordsClaim: undefined }), d);
+    await decideEvent(withProperties(event('Delete', { PhysicalResourceId: ARN }), { RecordsClaim: undefined }), d);
     expect(d.calls.filter((c) => c.includes('Tag'))).toEqual([]);
     expect(d.requests).toHaveLength(1);
   });
@@ -380,7 +380,7 @@ describe('Delete: claims on the model', () => {
   test('of a model that is gone goes on to the teardown, which finds it gone', async () => {
     const d = deps({ result: 'DONE', summary: 'the model no longer exists', tornDown: false });
     delete d.tags[ARN];
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(d.requests).toHaveLength(1);
     expect(decision).toMatchObject({ status: 'SUCCESS' });
     expect(decision).not.toHaveProperty('counts');
@@ -389,7 +389,7 @@ describe('Delete: claims on the model', () => {
   test('fails loud, touching no model, when the claims cannot be read', async () => {
     const d = deps();
     d.failures.ListTagsForResource = [{ error: 'AccessDeniedException', message: 'denied', httpStatus: 400 }];
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
     expect((decision as { reason: string }).reason).toMatch(/^Could not read or release the ownership claims on model birds\/v1 \(AccessDeniedException: denied\); allow rekognition:TagResource, rekognition:UntagResource and rekognition:ListTagsForResource/);
     expect(d.requests).toHaveLength(0);
@@ -406,7 +406,7 @@ describe('Delete: a stack deleted because its create failed (OnFailure DELETE)',
     ['a CREATE_FAILED stack (DO_NOTHING) is deleted again after a failed delete', [stackEvent('DELETE_IN_PROGRESS'), stackEvent('DELETE_FAILED'), resourceEvent('DELETE_FAILED'), stackEvent('DELETE_IN_PROGRESS'), stackEvent('CREATE_FAILED')]],
   ])('leaves the model when %s, releasing its claim, reading pages until the events tell', async (_, events) => {
     const d = deps(undefined, deleting(events));
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(decision).toEqual({
       kind: 'respond',
       status: 'SUCCESS',
@@ -425,14 +425,14 @@ describe('Delete: a stack deleted because its create failed (OnFailure DELETE)',
     ['another stack\'s events carry the same name', [stackEvent('DELETE_IN_PROGRESS'), stackEvent('CREATE_IN_PROGRESS', ROOT_ID), stackEvent('UPDATE_COMPLETE')]],
   ])('tears down when %s', async (_, events) => {
     const d = deps(undefined, deleting(events));
-    expect(await decide(event('Delete', { PhysicalResourceId: ARN }), d)).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
+    expect(await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d)).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
     expect(d.requests).toHaveLength(1);
   });
 
   test('reads the root stack\'s events in a nested stack, and leaves the model when the root\'s create failed', async () => {
     const d = deps(undefined, { ...DELETING_STACK, rootId: ROOT_ID, events: [stackEvent('CREATE_COMPLETE')] });
     d.stackTable[ROOT_ID] = { status: 'DELETE_IN_PROGRESS', resources: [], events: [stackEvent('DELETE_IN_PROGRESS', ROOT_ID), stackEvent('CREATE_IN_PROGRESS', ROOT_ID)] };
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect((decision as { reason: string }).reason).toContain('its root stack is being deleted because its create failed');
     expect(d.calls).toContain(`DescribeStackEvents ${ROOT_ID}`);
     expect(d.requests).toHaveLength(0);
@@ -440,19 +440,19 @@ describe('Delete: a stack deleted because its create failed (OnFailure DELETE)',
 
   test('never reads the events in an update\'s cleanup', async () => {
     const d = deps(undefined, { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [] });
-    await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(d.calls.filter((c) => c.startsWith('DescribeStackEvents'))).toEqual([]);
   });
 
   test('retries throttled event reads; fails loud, touching nothing, when they are denied', async () => {
     const retried = deps(undefined, deleting([stackEvent('CREATE_IN_PROGRESS')]));
     retried.failures.DescribeStackEvents = [throttled];
-    expect(await decide(event('Delete', { PhysicalResourceId: ARN }), retried)).toMatchObject({ status: 'SUCCESS' });
+    expect(await decideEvent(event('Delete', { PhysicalResourceId: ARN }), retried)).toMatchObject({ status: 'SUCCESS' });
     expect(retried.requests).toHaveLength(0);
 
     const denied = deps(undefined, deleting([]));
     denied.failures.DescribeStackEvents = [{ error: 'AccessDenied', message: 'User is not authorized to perform: cloudformation:DescribeStackEvents', httpStatus: 403 }];
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), denied);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), denied);
     expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
     expect((decision as { reason: string }).reason).toMatch(/^Could not read the stack .*cloudformation:DescribeStackEvents/);
     expect(denied.requests).toHaveLength(0);
@@ -466,7 +466,7 @@ describe('Delete: a failed teardown in an update\'s cleanup, which CloudFormatio
 
   test('the first attempt fails after its wait, is counted, and marks the model with when, which attempt and its state', async () => {
     const d = deps(training, CLEANUP);
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
     expect(d.requests).toHaveLength(1);
     expect(d.tags[ARN][MARK]).toBe(`${NOW} 1 TRAINING_IN_PROGRESS`);
@@ -475,11 +475,11 @@ describe('Delete: a failed teardown in an update\'s cleanup, which CloudFormatio
 
   test('the second attempt answers at once, touching nothing and counting nothing, and the third removes the mark', async () => {
     const d = deps(training, CLEANUP);
-    await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     const failedAt = NOW;
     await d.sleep(1_000);
 
-    const second = await decide(event('Delete', { PhysicalResourceId: ARN, RequestId: 'req-2' }), d);
+    const second = await decideEvent(event('Delete', { PhysicalResourceId: ARN, RequestId: 'req-2' }), d);
     expect(second).toEqual({
       kind: 'respond',
       status: 'FAILED',
@@ -489,7 +489,7 @@ describe('Delete: a failed teardown in an update\'s cleanup, which CloudFormatio
     expect(d.requests).toHaveLength(1);
     expect(d.tags[ARN][MARK]).toBe(`${failedAt} 2 TRAINING_IN_PROGRESS`);
 
-    const third = await decide(event('Delete', { PhysicalResourceId: ARN, RequestId: 'req-3' }), d);
+    const third = await decideEvent(event('Delete', { PhysicalResourceId: ARN, RequestId: 'req-3' }), d);
     expect(third).toMatchObject({ status: 'FAILED' });
     expect(third).not.toHaveProperty('counts');
     expect((third as { reason: string }).reason).toContain('this attempt (3 of the 3');
@@ -504,7 +504,7 @@ describe('Delete: a failed teardown in an update\'s cleanup, which CloudFormatio
   ])('a mark %s is ignored: the teardown runs', async (_, value) => {
     const d = deps(undefined, CLEANUP);
     d.tags[ARN][MARK] = value;
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(decision).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
     expect(d.requests).toHaveLength(1);
   });
@@ -512,7 +512,7 @@ describe('Delete: a failed teardown in an update\'s cleanup, which CloudFormatio
   test('a stack delete neither marks nor reads a mark: it is not retried', async () => {
     const d = deps(training);
     d.tags[ARN][MARK] = `${NOW} 1 RUNNING`;
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
     expect(d.requests).toHaveLength(1);
     expect(d.tags[ARN][MARK]).toBe(`${NOW} 1 RUNNING`);
@@ -522,7 +522,7 @@ describe('Delete: a failed teardown in an update\'s cleanup, which CloudFormatio
     const d = deps(training, CLEANUP);
     const logs: Array<Record<string, unknown>> = [];
     const denyTagging = (region: string) => ({ ...d.models(region), tagResource: async () => ({ error: 'AccessDeniedException', message: 'denied', httpStatus: 400 }) });
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), { ...d, log: (entry) => logs.push(entry), models: denyTagging });
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), { ...d, log: (entry) => logs.push(entry), models: denyTagging });
     expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
     expect(logs).toContainEqual({ message: 'cleanup failure not marked', model: ARN, error: 'AccessDeniedException' });
     expect(d.tags[ARN]).not.toHaveProperty(MARK);
@@ -538,7 +538,7 @@ describe('Delete: a failed teardown in an update\'s cleanup, which CloudFormatio
         keys.includes(MARK) ? { error: 'AccessDeniedException', message: 'denied', httpStatus: 400 } : api.untagResource(arn, keys);
       return { ...api, untagResource };
     };
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), { ...d, log: (entry) => logs.push(entry), models: keepMark });
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), { ...d, log: (entry) => logs.push(entry), models: keepMark });
     expect(decision).toMatchObject({ status: 'FAILED' });
     expect(logs).toContainEqual({ message: 'cleanup failure mark not removed', model: ARN, error: 'AccessDeniedException' });
   });
@@ -553,7 +553,7 @@ describe('Delete: nested stacks', () => {
 
   test('reads the root stack, and tears down when the root is being deleted', async () => {
     const d = nested('DELETE_IN_PROGRESS', 'DELETE_IN_PROGRESS');
-    await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(stackReads(d.calls)).toContain(`DescribeStacks ${ROOT_ID}`);
     expect(d.requests).toHaveLength(1);
   });
@@ -564,7 +564,7 @@ describe('Delete: nested stacks', () => {
     ['the root cleans up after a rolled-back update', 'DELETE_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'],
   ])('leaves the model when %s, releasing its claim', async (_, status, rootStatus) => {
     const d = nested(status, rootStatus);
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect((decision as { reason: string }).reason).toMatch(new RegExp(`its root stack is rolling back \\(${rootStatus}\\)`));
     expect(d.requests).toHaveLength(0);
     expect(d.tags[ARN]).toEqual({});
@@ -572,7 +572,7 @@ describe('Delete: nested stacks', () => {
 
   test('leaves the model, claims untouched, when the nested stack waits for cleanup while the root still updates', async () => {
     const d = nested('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_IN_PROGRESS');
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect((decision as { reason: string }).reason).toMatch(/the stack is UPDATE_COMPLETE_CLEANUP_IN_PROGRESS, its root stack UPDATE_IN_PROGRESS, not being deleted/);
     expect(Object.keys(d.tags[ARN])).toEqual([OWN_KEY]);
   });
@@ -580,7 +580,7 @@ describe('Delete: nested stacks', () => {
   test('in the root\'s update cleanup (a nested stack removed or renamed), says that CloudFormation ignores a failure', async () => {
     const d = nested('DELETE_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
     const failing = deps({ result: 'FAILED', reason: 'It broke.', lastState: 'RUNNING' });
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), { ...d, tearDown: failing.tearDown });
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), { ...d, tearDown: failing.tearDown });
     expect((decision as { reason: string }).reason).toMatch(/CloudFormation ignores this failure/);
   });
 });
@@ -591,7 +591,7 @@ describe('Delete: throttled reads', () => {
     d.failures.DescribeStacks = [throttled, { error: 'InternalFailure', message: 'x', httpStatus: 500 }, { error: 'TimeoutError', message: 'socket hang up' }];
     d.failures.ListStackResources = [throttled];
     d.failures.ListTagsForResource = [{ error: 'ThrottlingException', message: 'x', httpStatus: 400 }];
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(decision).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
     expect(d.calls.filter((c) => c.startsWith('DescribeStacks'))).toHaveLength(4);
   });
@@ -599,7 +599,7 @@ describe('Delete: throttled reads', () => {
   test('hands the check on to a fresh run when this run\'s time runs out first', async () => {
     const d = deps();
     d.failures.DescribeStacks = Array(100).fill(throttled);
-    const decision = await decide(event('Delete', { PhysicalResourceId: ARN }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(decision).toEqual({ kind: 'handoff', handoff: { waitStartedAt: Date.UTC(2026, 10, 23, 12, 0, 0), run: 2 } });
     expect(d.requests).toHaveLength(0);
   });
@@ -607,24 +607,10 @@ describe('Delete: throttled reads', () => {
   test('fails once the wait runs out, saying the reads were throttled, touching nothing', async () => {
     const d = deps();
     d.failures.DescribeStacks = Array(100).fill(throttled);
-    const decision = await decide(withProperties(event('Delete', { PhysicalResourceId: ARN }), { MaxWaitSeconds: '50' }), d);
+    const decision = await decideEvent(withProperties(event('Delete', { PhysicalResourceId: ARN }), { MaxWaitSeconds: '50' }), d);
     expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
     expect((decision as { reason: string }).reason).toMatch(/^CloudFormation throttled every read of the stack until the wait \(maxWait\) ran out \(Throttling: Rate exceeded\)/);
     expect(d.tags[ARN]).toEqual({ [OWN_KEY]: claimValue(STACK_ID, 'Model') });
     expect(d.requests).toHaveLength(0);
-  });
-});
-
-describe('requestSentAt', () => {
-  test('reads X-Amz-Date of the presigned URL, so a redelivered event keeps the same deadline', () => {
-    expect(requestSentAt(RESPONSE_URL, NOW)).toBe(Date.UTC(2026, 10, 23, 12, 0, 0));
-  });
-
-  test.each(['http://localhost/x', 'not a url', 'http://x/?X-Amz-Date=yesterday'])('falls back to now for %s', (url) => {
-    expect(requestSentAt(url, NOW)).toBe(NOW);
-  });
-
-  test('never starts the wait in the future', () => {
-    expect(requestSentAt('https://x/?X-Amz-Date=20991123T120000Z', NOW)).toBe(NOW);
   });
 });

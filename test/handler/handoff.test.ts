@@ -1,6 +1,5 @@
-import { deps, STACK_ID } from './decision-deps';
+import { decideEvent, deps, STACK_ID } from './decision-deps';
 import { ARN, teardownEvent } from './teardown-events';
-import { decide } from '../../lambda/teardown/event-decision';
 import { readHandoff, readProgress } from '../../lambda/teardown/handoff';
 import { TeardownProgress } from '../../lambda/teardown/teardown';
 
@@ -51,11 +50,11 @@ describe('a hand-off between runs', () => {
   test('carries what the run learned to the next run, which goes on from it', async () => {
     const d = deps({ result: 'CONTINUE', lastState: 'STOPPING', calls: 3, progress: PROGRESS });
 
-    const first = await decide(event(), d);
+    const first = await decideEvent(event(), d);
     expect(first).toMatchObject({ kind: 'handoff', handoff: { run: 2, progress: PROGRESS } });
 
     // The payload travels as JSON in the asynchronous Invoke.
-    await decide(event(JSON.parse(JSON.stringify((first as { handoff: unknown }).handoff))), d);
+    await decideEvent(event(JSON.parse(JSON.stringify((first as { handoff: unknown }).handoff))), d);
     expect(d.requests[0].progress).toBeUndefined();
     expect(d.requests[1].progress).toEqual(PROGRESS);
     expect(d.requests[1].waitStartedAt).toBe(d.requests[0].waitStartedAt);
@@ -63,7 +62,7 @@ describe('a hand-off between runs', () => {
 
   test('a malformed hand-off is not trusted: the run starts over from the event', async () => {
     const d = deps();
-    await decide(event({ waitStartedAt: -5, run: 'two', progress: PROGRESS }), d);
+    await decideEvent(event({ waitStartedAt: -5, run: 'two', progress: PROGRESS }), d);
     expect(d.requests[0].progress).toBeUndefined();
     expect(d.requests[0].waitStartedAt).toBe(Date.UTC(2026, 10, 23, 12, 0, 0));
   });

@@ -1,4 +1,4 @@
-import { TeardownEvent } from '../../lambda/teardown/event-decision';
+import { TeardownEvent } from '../../lambda/teardown/request';
 
 /** CloudFormation events as the construct's resource receives them, for the handler's unit tests. */
 

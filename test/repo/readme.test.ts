@@ -4,12 +4,12 @@ import { ProjectVersionStatus } from '@aws-sdk/client-rekognition';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { TargetLanguage, TranslatedSnippet } from 'jsii-rosetta';
-import { decide, TeardownEvent } from '../../lambda/teardown/event-decision';
 import { ErrorAnswer } from '../../lambda/teardown/model-api';
 import { readModelVersion, readProperties } from '../../lambda/teardown/properties';
+import { TeardownEvent } from '../../lambda/teardown/request';
 import { claimNotRecordedReason, claimsUnreadableReason, cleanupRetryReason, failureReason, ownStatusUnconfirmedReason, stackUnreadableReason, timeoutReason } from '../../lambda/teardown/teardown-reasons';
 import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
-import { DELETING_STACK, deps, FakeStack, STACK_ID } from '../handler/decision-deps';
+import { decideEvent, DELETING_STACK, deps, FakeStack, STACK_ID } from '../handler/decision-deps';
 
 /**
  * README.md, and the pages of docs/ it links to, say only what is true: its examples compile, their
@@ -269,7 +269,7 @@ describe('the table of failure reasons', () => {
       { ProjectVersionArn: ARN, MaxWaitSeconds: '0' },
     ].map((p) => readProperties(p) as string);
     const reasonOf = async (fields: Record<string, unknown>, stack: FakeStack | ErrorAnswer = DELETING_STACK) => {
-      const decision = await decide({
+      const decision = await decideEvent({
         ResponseURL: 'https://example.com/response',
         StackId: STACK_ID,
         LogicalResourceId: 'Model',
