@@ -70,12 +70,10 @@ describe('backoff after a throttled or failed call (decorrelated jitter)', () =>
     expect(next.pauseMs).toBeLessThanOrEqual(3 * highest.pauseMs);
   });
 
-  test.each([0, 0.5, 1])('never waits less than retryGapShare (%p) of the learned gap, nor more than maxBackoffMs beyond it', (retryGapShare) => {
-    const gap = 4 * P.maxBackoffMs;
-    const { pauseMs } = backoff({ ...P, retryGapShare }, { callGapMs: gap, backoffMs: 0 }, () => 0);
-    expect(pauseMs).toBe(Math.max(P.firstBackoffMs, retryGapShare * gap));
+  test('never waits more than the ceiling it is given (maxBackoffMs unless told)', () => {
     let state = INITIAL_PACING_STATE;
     for (let i = 0; i < 20; i++) state = backoff(P, state, () => 0.999_999).state;
     expect(state.backoffMs).toBe(P.maxBackoffMs);
+    expect(backoff(P, state, () => 0.999_999, P.maxStopBackoffMs).pauseMs).toBe(P.maxStopBackoffMs);
   });
 });
