@@ -39,12 +39,16 @@ export function readProgress(value: unknown): TeardownProgress | undefined {
     || !stop || !del) {
     return undefined;
   }
-  return { state, stateSince, next: next as Operation, stopMayBeNeeded, deleteAccepted, pacing: { StopProjectVersion: stop, DeleteProjectVersion: del } };
+  const pacing = { StopProjectVersion: stop, DeleteProjectVersion: del };
+  return { state, stateSince, next: next as Operation, stopMayBeNeeded, deleteAccepted, pacing };
 }
 
 /** One operation's learned pacing, or undefined when malformed. */
 function readPacing(value: unknown): PacingState | undefined {
-  return isRecord(value) && isPause(value.callGapMs) && isPause(value.backoffMs) ? { callGapMs: value.callGapMs, backoffMs: value.backoffMs } : undefined;
+  if (!isRecord(value) || !isPause(value.callGapMs) || !isPause(value.backoffMs)) {
+    return undefined;
+  }
+  return { callGapMs: value.callGapMs, backoffMs: value.backoffMs };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

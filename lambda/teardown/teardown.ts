@@ -206,7 +206,8 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
         if (!stopMayBeNeeded) {
           // How often this Stop was throttled tells how many teardowns go at once, all of which
           // will poll with Delete: the polls start at the gap the Stop learned.
-          pacing.DeleteProjectVersion = { ...pacing.DeleteProjectVersion, callGapMs: Math.max(pacing.DeleteProjectVersion.callGapMs, pacing.StopProjectVersion.callGapMs) };
+          const callGapMs = Math.max(pacing.DeleteProjectVersion.callGapMs, pacing.StopProjectVersion.callGapMs);
+          pacing.DeleteProjectVersion = { ...pacing.DeleteProjectVersion, callGapMs };
         }
       } else if (NOT_RUNNING_ERRORS.has(answer.error)) {
         // Undocumented: the model is not running (it may still be starting).

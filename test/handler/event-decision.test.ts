@@ -331,10 +331,13 @@ describe('Delete: claims on the model', () => {
     d.tags[ARN][other] = claimValue(OTHER_STACK_ID, 'Model');
     const models = d.models;
     // The other resource leaves while this one releases its claim.
-    const leaving = (region: string) => ({ ...models(region), untagResource: async (arn: string, keys: readonly string[]) => {
-      delete d.tags[ARN][other];
-      return models(region).untagResource(arn, keys);
-    } });
+    const leaving = (region: string) => ({
+      ...models(region),
+      untagResource: async (arn: string, keys: readonly string[]) => {
+        delete d.tags[ARN][other];
+        return models(region).untagResource(arn, keys);
+      },
+    });
     await decide(event('Delete', { PhysicalResourceId: ARN }), { ...d, models: leaving });
     expect(d.calls.filter((c) => /tag/i.test(c))).toEqual(['ListTagsForResource', `UntagResource ${OWN_KEY}`, 'ListTagsForResource']);
     expect(d.requests).toHaveLength(1);

@@ -370,7 +370,11 @@ describe('sharing a throttled limit', () => {
     });
     // An earlier run learned that Delete polls must keep 20 s apart; nothing about Stop.
     const progress: TeardownProgress = {
-      state: 'RUNNING', stateSince: clock.time, next: 'StopProjectVersion', stopMayBeNeeded: true, deleteAccepted: false,
+      state: 'RUNNING',
+      stateSince: clock.time,
+      next: 'StopProjectVersion',
+      stopMayBeNeeded: true,
+      deleteAccepted: false,
       pacing: { StopProjectVersion: { callGapMs: 0, backoffMs: 0 }, DeleteProjectVersion: { callGapMs: 20_000, backoffMs: 0 } },
     };
 

@@ -61,8 +61,8 @@ describe('a RUNNING model', () => {
     expect(remove.response.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: arn });
     expect(remove.response.body.Reason).toMatch(/^Model birds\/running: the model is deleted \(after \d+s\)\.$/);
     expect(env.sim.status(arn)).toBeUndefined();
-    // Create claimed the model; Delete released the claim and read the claims before the teardown.
-    expect(env.sim.callsFor(arn).map((c) => c.operation).slice(0, 3)).toEqual(['TagResource', 'UntagResource', 'ListTagsForResource']);
+    // Create claimed the model; Delete read the claims beside the stack, then released its own, before the teardown.
+    expect(env.sim.callsFor(arn).map((c) => c.operation).slice(0, 3)).toEqual(['TagResource', 'ListTagsForResource', 'UntagResource']);
     const calls = teardownCalls(env, arn);
     expect(calls[0]).toMatchObject({ operation: 'StopProjectVersion', statusBefore: 'RUNNING', status: 'STOPPING', region: 'us-east-1' });
     expect(calls.filter((c) => c.operation === 'StopProjectVersion')).toHaveLength(1);
