@@ -19,7 +19,7 @@ export interface Pacing {
   readonly firstBackoffMs: number;
   /** Longest backoff after throttled or failed calls, in ms. */
   readonly maxBackoffMs: number;
-  /** Longest backoff of a Stop, which stops the model's billing, in ms. */
+  /** Longest backoff ceiling of a Stop, which stops the model's billing, in ms. */
   readonly maxStopBackoffMs: number;
   /** Each throttled call multiplies the teardown's call rate of that operation by this (0 to 1). */
   readonly throttleRateFactor: number;
@@ -43,8 +43,9 @@ export interface PacingState {
  * of the wait and a long wait costs few calls (BENCHMARKS.md measures the trade-off). Each
  * throttled call cuts the operation's call rate to a quarter and each call that gets through
  * raises it by a tenth, so that teardowns sharing a limit slow down together. A throttled Stop
- * retries after its own backoff, which ignores the learned gap and stays short: a running model
- * bills until its Stop is accepted. A throttled poll waits for the gap: it only looked too soon.
+ * retries after its own backoff ("full jitter", at most 6 s), which ignores the learned gap: a
+ * running model bills until its Stop is accepted. A throttled poll waits for the gap: it only
+ * looked too soon. BENCHMARKS.md (section 6) measures what this costs in throttled calls.
  */
 export const DEFAULT_PACING: Pacing = {
   firstPollMs: 1_000,
@@ -52,7 +53,7 @@ export const DEFAULT_PACING: Pacing = {
   maxPollMs: 22_000,
   firstBackoffMs: 1_000,
   maxBackoffMs: 20_000,
-  maxStopBackoffMs: 8_000,
+  maxStopBackoffMs: 6_000,
   throttleRateFactor: 0.25,
   admittedRateGrowth: 0.1,
   maxCallGapMs: 22_000,
@@ -88,15 +89,25 @@ export function afterThrottledCall(pacing: Pacing, state: PacingState, sinceLast
 /**
  * Pause after a throttled or failed call: "decorrelated jitter" (AWS Architecture Blog,
  * "Exponential Backoff And Jitter"), a random pause between the shortest backoff and three times
- * the last pause, at most `ceilingMs`. Returns the pause and the state that remembers it.
+ * the last pause, capped. Returns the pause and the state that remembers it.
  */
-export function backoff(
-  pacing: Pacing, state: PacingState, random: () => number, ceilingMs = pacing.maxBackoffMs,
-): { pauseMs: number; state: PacingState } {
+export function backoff(pacing: Pacing, state: PacingState, random: () => number): { pauseMs: number; state: PacingState } {
   const floor = pacing.firstBackoffMs;
   const ceiling = 3 * Math.max(floor, state.backoffMs);
-  const pauseMs = Math.round(Math.min(Math.max(ceilingMs, floor), floor + (ceiling - floor) * random()));
+  const pauseMs = Math.round(Math.min(pacing.maxBackoffMs, floor + (ceiling - floor) * random()));
   return { pauseMs, state: { ...state, backoffMs: pauseMs } };
+}
+
+/**
+ * Pause after a throttled or failed Stop: "full jitter" (same article), a random pause up to a
+ * ceiling that doubles from the shortest backoff with each retry, to at most `maxStopBackoffMs`.
+ * Shorter on average than the polls' backoff, and never held to a floor: every teardown's first
+ * Stop arrives at once, and the sooner the retries spread over the limit the sooner billing ends.
+ * The state remembers the ceiling.
+ */
+export function stopBackoff(pacing: Pacing, state: PacingState, random: () => number): { pauseMs: number; state: PacingState } {
+  const ceiling = state.backoffMs === 0 ? pacing.firstBackoffMs : Math.min(pacing.maxStopBackoffMs, 2 * state.backoffMs);
+  return { pauseMs: Math.round(ceiling * random()), state: { ...state, backoffMs: ceiling } };
 }
 
 /** Pause before the next look at the model: the schedule's, but never less than the operation's learned gap (jittered). */

@@ -8,6 +8,7 @@ import {
   nextPollMs,
   Pacing,
   PacingState,
+  stopBackoff,
 } from './schedule';
 import { failureReason, timeoutReason } from './teardown-reasons';
 
@@ -146,7 +147,7 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
    */
   const retryPause = (operation: Operation): number => {
     const stop = operation === 'StopProjectVersion' && stopMayBeNeeded;
-    const retry = backoff(deps.pacing, pacing[operation], deps.random, stop ? deps.pacing.maxStopBackoffMs : deps.pacing.maxBackoffMs);
+    const retry = (stop ? stopBackoff : backoff)(deps.pacing, pacing[operation], deps.random);
     pacing[operation] = retry.state;
     return stop ? retry.pauseMs : Math.max(retry.pauseMs, Math.round(pacing[operation].callGapMs * (0.8 + 0.4 * deps.random())));
   };

@@ -160,11 +160,16 @@ describe('DELETE teardown', () => {
 
       expect(outcome.result).toBe('DONE');
       expect(api.operations()).toEqual(['stop', 'stop', 'stop', 'stop', 'delete', 'delete', 'delete', 'delete']);
-      const backoffs = clock.sleeps.slice(0, 3);
-      expect(backoffs[0]).toBeGreaterThanOrEqual(DEFAULT_PACING.firstBackoffMs);
-      expect(backoffs[1]).toBeGreaterThan(backoffs[0]);
-      expect(backoffs[2]).toBeGreaterThan(backoffs[1]);
-      expect(Math.max(...backoffs)).toBeLessThanOrEqual(Math.max(DEFAULT_PACING.maxBackoffMs, DEFAULT_PACING.maxCallGapMs));
+      // The Stop's backoffs grow from nothing (full jitter), at most maxStopBackoffMs ...
+      const stopBackoffs = clock.sleeps.slice(0, 3);
+      expect(stopBackoffs[1]).toBeGreaterThan(stopBackoffs[0]);
+      expect(stopBackoffs[2]).toBeGreaterThan(stopBackoffs[1]);
+      expect(Math.max(...stopBackoffs)).toBeLessThanOrEqual(DEFAULT_PACING.maxStopBackoffMs);
+      // ... the polls' from the shortest backoff on (throttling may hold them at the learned gap's cap), at most that cap.
+      const deleteBackoffs = clock.sleeps.slice(3, 5);
+      expect(deleteBackoffs[0]).toBeGreaterThanOrEqual(DEFAULT_PACING.firstBackoffMs);
+      expect(deleteBackoffs[1]).toBeGreaterThanOrEqual(deleteBackoffs[0]);
+      expect(Math.max(...deleteBackoffs)).toBeLessThanOrEqual(Math.max(DEFAULT_PACING.maxBackoffMs, DEFAULT_PACING.maxCallGapMs));
     });
 
   test('retries failures below the service (no HTTP status), such as a timeout', async () => {
