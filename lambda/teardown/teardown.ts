@@ -8,6 +8,7 @@ import {
   nextPollMs,
   Pacing,
   PacingState,
+  pollDelayMs,
   stopBackoff,
 } from './schedule';
 import { failureReason, timeoutReason } from './teardown-reasons';
@@ -143,13 +144,18 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
   /**
    * Pause before retrying a throttled or failed call. A Stop, which ends the billing, retries
    * after a short backoff of its own and never waits for a gap; a poll waits at least the gap
-   * learned for its operation, since it only looked too soon.
+   * learned for its operation, since it only looked too soon, but no longer than the schedule
+   * would wait at the state's age, so that throttling unrelated to the rate cannot stall a wait.
    */
   const retryPause = (operation: Operation): number => {
     const stop = operation === 'StopProjectVersion' && stopMayBeNeeded;
     const retry = (stop ? stopBackoff : backoff)(deps.pacing, pacing[operation], deps.random);
     pacing[operation] = retry.state;
-    return stop ? retry.pauseMs : Math.max(retry.pauseMs, Math.round(pacing[operation].callGapMs * (0.8 + 0.4 * deps.random())));
+    if (stop) {
+      return retry.pauseMs;
+    }
+    const gapMs = Math.min(pacing[operation].callGapMs, pollDelayMs(deps.pacing, deps.now() - stateSince, deps.random));
+    return Math.max(retry.pauseMs, Math.round(gapMs * (0.8 + 0.4 * deps.random())));
   };
   /** Waits before looking at the model again with `operation`, at least that operation's learned gap. */
   const pollBefore = (operation: Operation) => pause(nextPollMs(deps.pacing, pacing[operation], deps.now() - stateSince, deps.random));
