@@ -89,10 +89,17 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 // The teardown handler, bundled with its SDK clients so that users of every jsii language need
 // neither esbuild nor Docker at synth. Node 20 is the oldest Node that must run it: the end-to-end
 // tests load the bundle on the development machines' Node.js 20 (test/repo/runtime.test.ts).
+// Minified from the SDK's ESM builds (esbuild drops what the handler never uses), which loads
+// fastest on a cold start (BENCHMARKS.md, section 5); names kept, so that stack traces and error
+// names stay readable. No source map: Node's --enable-source-maps parses it at every cold start,
+// for traces the handler never logs (it logs error names and messages).
 project.bundler.addBundle('./lambda/teardown/index.ts', {
   platform: 'node',
   target: 'node20',
   externals: [],
+  minify: true,
+  keepNames: true,
+  mainFields: ['module', 'main'],
 });
 
 // Packaging for Python, Java, .NET and Go needs PyPI, Maven plugins, dotnet and go, which release

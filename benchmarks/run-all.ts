@@ -1,26 +1,23 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { bundleLoad } from './bundle/bundle-load';
-import { assertShippedBundleCurrent } from './bundle/shipped-bundle';
-import { manyModels } from './concurrency/many-models';
-import { describeLoadAtStart, describeMachine } from './support/machine';
-import { table } from './support/markdown';
-import { Section } from './support/report';
-import { firstStop } from './teardown/first-stop';
-import { teardownOverhead } from './teardown/teardown-overhead';
-import { synthTime } from './template/synth-time';
-import { templateFootprint } from './template/template-footprint';
+import { assertShippedBundleCurrent, bundleLoad } from './bundle';
+import { firstStop } from './first-stop';
+import { manyModels } from './fleet';
+import { Benchmark, describeMachine, Section, table, Verdict } from './support';
+import { teardownOverhead } from './teardown-overhead';
+import { synthTime, templateFootprint } from './template';
 
 /**
- * Runs every benchmark, one after the other (so none disturbs another's timing), and writes
- * BENCHMARKS.md. `--only <name>` runs one benchmark and prints its sections instead.
+ * Runs every benchmark, one after the other (so none disturbs another's timing), and writes BENCHMARKS.md, each
+ * figure beside the one committed before it, marked where the change exceeds the run-to-run spread this run
+ * measured. `--only <name>` runs one benchmark and prints its sections instead.
  */
 
 const COMMAND = 'npx projen benchmark';
 const OUTPUT = path.join(__dirname, '..', 'BENCHMARKS.md');
 
-const BENCHMARKS: Record<string, (log: (message: string) => void) => Promise<Section[]>> = {
+const BENCHMARKS: Record<string, Benchmark> = {
   'teardown-overhead': teardownOverhead,
   'template-footprint': templateFootprint,
   'synth-time': synthTime,
@@ -34,10 +31,11 @@ async function main(): Promise<void> {
   if (only !== undefined && !(only in BENCHMARKS)) {
     throw new Error(`no benchmark named ${only}; there are ${Object.keys(BENCHMARKS).join(', ')}`);
   }
+  const committed = committedFigures();
   const startedAt = Date.now();
   const loadAtStart = os.loadavg()[0];
   const log = (message: string) => process.stderr.write(`[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
-  await assertShippedBundleCurrent();
+  assertShippedBundleCurrent();
   const sections: Section[] = [];
   for (const [name, benchmark] of Object.entries(BENCHMARKS)) {
     if (only === undefined || only === name) {
@@ -47,8 +45,12 @@ async function main(): Promise<void> {
   // In the order of their numbers, whatever order they ran in.
   sections.sort((a, b) => a.title.localeCompare(b.title, 'en', { numeric: true }));
   const tookMs = Date.now() - startedAt;
+  const verdicts = sections.flatMap((s) => s.verdicts);
+  for (const v of verdicts) {
+    process.stdout.write(`${v.claim}\n  now ${v.measured}; committed ${committed.get(v.claim) ?? '(none)'}; ${change(v, committed)}\n`);
+  }
   log(`done in ${(tookMs / 1000).toFixed(0)} s`);
-  const markdown = render(sections, tookMs, describeLoadAtStart(loadAtStart, os.availableParallelism()));
+  const markdown = render(sections, verdicts, committed, tookMs, loadAtStart);
   if (only !== undefined) {
     process.stdout.write(markdown);
     return;
@@ -57,23 +59,54 @@ async function main(): Promise<void> {
   log(`wrote ${path.relative(process.cwd(), OUTPUT)}`);
 }
 
-function render(sections: readonly Section[], tookMs: number, load: string): string {
-  const verdicts = sections.flatMap((s) => s.verdicts);
+/** The summary of the committed BENCHMARKS.md: what each claim measured, by claim. */
+function committedFigures(): Map<string, string> {
+  const figures = new Map<string, string>();
+  const text = fs.existsSync(OUTPUT) ? fs.readFileSync(OUTPUT, 'utf8') : '';
+  const summary = text.split('\n## Summary\n')[1]?.split('\n## ')[0] ?? '';
+  const rows = summary.split('\n').filter((line) => line.startsWith('| ')).map((line) => line.slice(2, -2).split(' | '));
+  const [header, ...body] = rows;
+  const measured = header?.indexOf('Measured') ?? -1;
+  for (const cells of body) {
+    if (measured > 0 && cells[measured] !== undefined) figures.set(cells[0], cells[measured]);
+  }
+  return figures;
+}
+
+/** How the figure moved since the committed one, and whether by more than the spread this run measured. */
+function change(v: Verdict, committed: ReadonlyMap<string, string>): string {
+  const before = Number(/-?\d+(\.\d+)?/.exec(committed.get(v.claim) ?? '')?.[0] ?? NaN);
+  if (Number.isNaN(before)) {
+    return 'new';
+  }
+  const delta = v.value - before;
+  const shown = `${delta >= 0 ? '+' : ''}${Number(delta.toPrecision(3))}`;
+  if (v.spread === undefined) {
+    return `${shown} (one run: no spread measured)`;
+  }
+  return Math.abs(delta) > v.spread ? `**${shown}, beyond the spread (${Number(v.spread.toPrecision(2))})**` : `${shown}, within the spread (${Number(v.spread.toPrecision(2))})`;
+}
+
+function render(sections: readonly Section[], verdicts: readonly Verdict[], committed: ReadonlyMap<string, string>, tookMs: number, load: number) {
   return `# Benchmarks
 
 How close the Rekognition Custom Labels teardown is to the physical limit, and what it costs a
 stack. Generated by \`${COMMAND}\` (\`benchmarks/run-all.ts\`); do not edit by hand.
 
-${describeMachine()}
-${load}
+${describeMachine(load)}
 - Date: ${new Date().toISOString().slice(0, 10)}; the whole run took ${(tookMs / 60_000).toFixed(1)} min
 
-Shared machines are noisy: every timing is a median of several runs, and compared with a
-baseline measured in the same run rather than quoted as an absolute time.
+Shared machines are noisy: every timing is a median of several runs, or a ratio to a baseline
+measured in the same run, rather than an absolute time. *Before* is the figure the previous
+BENCHMARKS.md committed; a change is bold when it exceeds the run-to-run spread (interquartile range
+of the runs) this run measured for that figure.
 
 ## Summary
 
-${table(['Claim', 'Measured', 'Target', ''], verdicts.map((v) => [v.claim, v.measured, v.target, v.met ? 'met' : v.tradedFor ? `traded for ${v.tradedFor}` : '**missed**']))}
+${table(['Claim', 'Measured', 'Before', 'Change', 'Target', ''], verdicts.map((v) => [
+  v.claim, v.measured, committed.get(v.claim) ?? '', change(v, committed), v.target,
+  v.met ? 'met' : v.tradedFor ? `traded for ${v.tradedFor}` : '**missed**',
+]))}
 ${sections.map((s) => `\n## ${s.title}\n${s.markdown}`).join('')}`;
 }
 

@@ -1,4 +1,5 @@
 import type { Handoff } from './event-decision';
+import type { PacingState } from './schedule';
 import type { Operation, TeardownProgress } from './teardown';
 
 /**
@@ -28,16 +29,26 @@ export function readProgress(value: unknown): TeardownProgress | undefined {
     return undefined;
   }
   const { state, stateSince, next, stopMayBeNeeded, deleteAccepted } = value;
-  const { callGapMs, backoffMs } = value.pacing;
+  const stop = readPacing(value.pacing.StopProjectVersion);
+  const del = readPacing(value.pacing.DeleteProjectVersion);
   if (typeof state !== 'string' || !STATE_PATTERN.test(state)
     || !isTime(stateSince)
     || !OPERATIONS.includes(next as Operation)
     || typeof stopMayBeNeeded !== 'boolean'
     || typeof deleteAccepted !== 'boolean'
-    || !isPause(callGapMs) || !isPause(backoffMs)) {
+    || !stop || !del) {
     return undefined;
   }
-  return { state, stateSince, next: next as Operation, stopMayBeNeeded, deleteAccepted, pacing: { callGapMs, backoffMs } };
+  const pacing = { StopProjectVersion: stop, DeleteProjectVersion: del };
+  return { state, stateSince, next: next as Operation, stopMayBeNeeded, deleteAccepted, pacing };
+}
+
+/** One operation's learned pacing, or undefined when malformed. */
+function readPacing(value: unknown): PacingState | undefined {
+  if (!isRecord(value) || !isPause(value.callGapMs) || !isPause(value.backoffMs)) {
+    return undefined;
+  }
+  return { callGapMs: value.callGapMs, backoffMs: value.backoffMs };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

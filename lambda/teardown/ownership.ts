@@ -9,8 +9,11 @@ import { claimsUnreadableReason, ownStatusUnconfirmedReason, stackUnreadableReas
 /**
  * Whether a Delete may end its model: the stack (and its root, when nested) must show that its own
  * operation ends it, and no other resource, in this stack or any other, may still claim it. The
- * resource removes its own claim first and reads the claims after, so that of two stacks that
- * leave at the same moment the last always sees no claim but its own gone, and tears down.
+ * claims are read in parallel with the stack, since a running model bills until its Stop. A read
+ * that shows no claim but this resource's own is final: a claim can only come from another
+ * resource's create or update, which a read a moment later could miss as well. A read that shows
+ * another claim is made again after this resource removed its own, so that of two resources that
+ * leave at the same moment the last always sees the other's claim gone, and tears down.
  */
 
 /** What the check found. */
@@ -54,7 +57,13 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
   const readStack = (operation: string, call: () => Promise<StackDescription | ErrorAnswer>) =>
     retrying(operation, call, deps, deadline, deps.stacks.maxCallMs);
 
-  // Independent reads in parallel: the Stop of a running model waits for them.
+  const ownKey = claimKey(stackId, request.logicalId);
+  const claimCall = <T extends object>(operation: string, call: () => Promise<T | ErrorAnswer>) =>
+    retrying(operation, call, deps, deadline, deps.models.maxCallMs);
+  const listClaims = () => claimCall('ListTagsForResource', () => deps.models.listTagsForResource(model.arn));
+  // Independent reads in parallel: the Stop of a running model waits for them. A resource from
+  // before claims may not call the tag actions.
+  const claimsBeforeRelease = request.recordsClaim ? listClaims() : undefined;
   const [own, resources] = await Promise.all([
     readStack('DescribeStacks', () => deps.stacks.describeStack(stackId)),
     listResources(stackId, deps, deadline),
@@ -119,9 +128,6 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
     return intent.kind === 'tearDown' ? intent : { kind: 'leave', reason: intent.reason };
   }
 
-  const ownKey = claimKey(stackId, request.logicalId);
-  const claimCall = <T extends object>(operation: string, call: () => Promise<T | ErrorAnswer>) =>
-    retrying(operation, call, deps, deadline, deps.models.maxCallMs);
   const released = await claimCall('UntagResource', () => deps.models.untagResource(model.arn, [ownKey]));
   if (intent.kind !== 'tearDown') {
     // Leaving the model never fails, so that a rollback completes: a claim left behind only keeps
@@ -133,7 +139,9 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
   if (gone(released.answered)) return intent;
   if ('error' in released.answered) return { kind: 'failed', reason: claimsUnreadableReason(model, released.answered, false) };
 
-  const listed = await claimCall('ListTagsForResource', () => deps.models.listTagsForResource(model.arn));
+  const early = await claimsBeforeRelease!;
+  const final = 'answered' in early && (gone(early.answered) || ('tags' in early.answered && otherClaims(early.answered.tags, ownKey).length === 0));
+  const listed = final ? early : await listClaims();
   if ('outOfTime' in listed) return unanswered('claims', listed);
   if (gone(listed.answered)) return intent;
   if ('error' in listed.answered) return { kind: 'failed', reason: claimsUnreadableReason(model, listed.answered, false) };

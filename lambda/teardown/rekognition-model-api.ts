@@ -16,6 +16,12 @@ const REQUEST_TIMEOUT_MS = 5_000;
  */
 const SDK_MAX_ATTEMPTS = 1;
 
+/** How the handler's clients call: one attempt, each within the request timeout. */
+export const CLIENT_OPTIONS = {
+  maxAttempts: SDK_MAX_ATTEMPTS,
+  requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: REQUEST_TIMEOUT_MS },
+} as const;
+
 const clients = new Map<string, RekognitionClient>();
 
 /**
@@ -25,33 +31,16 @@ const clients = new Map<string, RekognitionClient>();
 export function rekognitionModelApi(region: string): ModelApi {
   let client = clients.get(region);
   if (!client) {
-    client = newClient(region);
+    client = new RekognitionClient({ region, ...CLIENT_OPTIONS });
     clients.set(region, client);
   }
   return modelApiOf(client);
 }
 
-/**
- * The same API with an SDK client of its own, as each concurrent run of the function has in
- * Lambda (one process per run): for running many teardowns in one process, perhaps against an
- * `endpoint` of its own.
- */
-export function isolatedRekognitionModelApi(region: string, endpoint?: string): ModelApi {
-  return modelApiOf(newClient(region, endpoint));
-}
-
-function newClient(region: string, endpoint?: string): RekognitionClient {
-  return new RekognitionClient({
-    region,
-    ...(endpoint === undefined ? {} : { endpoint }),
-    maxAttempts: SDK_MAX_ATTEMPTS,
-    requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: REQUEST_TIMEOUT_MS },
-  });
-}
-
-function modelApiOf(rekognition: RekognitionClient): ModelApi {
+/** The API over `rekognition`, whose calls take at most `maxCallMs` each (retries by the client included). */
+export function modelApiOf(rekognition: RekognitionClient, maxCallMs = SDK_MAX_ATTEMPTS * REQUEST_TIMEOUT_MS + 1_000): ModelApi {
   return {
-    maxCallMs: SDK_MAX_ATTEMPTS * REQUEST_TIMEOUT_MS + 1_000,
+    maxCallMs,
     stopProjectVersion: (arn) =>
       answer(rekognition.send(new StopProjectVersionCommand({ ProjectVersionArn: arn }))),
     deleteProjectVersion: (arn) =>

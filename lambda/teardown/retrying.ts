@@ -1,11 +1,12 @@
 import { ErrorAnswer, isTransient, THROTTLE_ERRORS } from './model-api';
-import { backoff, INITIAL_PACING_STATE, Pacing, PacingState } from './schedule';
+import { INITIAL_PACING_STATE, Pacing, PacingState, stopBackoff } from './schedule';
 
 /**
  * Retries a read or a claim (CloudFormation's DescribeStacks and ListStackResources, Rekognition's
- * tag calls) while it answers throttling, a server fault or a network failure, with the teardown's
- * backoff, until a deadline. Throttled reads are common when many models go at once, and giving
- * up on one would fail a stack delete, or orphan a model in an update's cleanup.
+ * tag calls) while it answers throttling, a server fault or a network failure, until a deadline.
+ * Throttled reads are common when many models go at once, and giving up on one would fail a stack
+ * delete, or orphan a model in an update's cleanup. They retry with the Stop's backoff (full
+ * jitter, at most 6 s): a Delete's reads come before its Stop, and the model bills until then.
  */
 
 /** What retrying needs from the run. */
@@ -44,7 +45,7 @@ export async function retrying<T extends object>(
     if (attempt === 1) {
       deps.log({ message: 'retrying', operation, error: answer.error, attempt });
     }
-    const retry = backoff(deps.pacing, pacing, deps.random);
+    const retry = stopBackoff(deps.pacing, pacing, deps.random);
     pacing = retry.state;
     if (deps.now() + retry.pauseMs + maxCallMs > deadline) {
       deps.log({ message: 'retries out of time', operation, error: answer.error, attempt });

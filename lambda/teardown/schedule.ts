@@ -1,8 +1,10 @@
 /**
  * When to call Rekognition again. Two questions: when is it worth looking at the model again (the
- * polling schedule, from how long its state has lasted), and how often may this teardown call at
- * all (its call rate, learned from throttling, since other teardowns share the same limit and
- * none can see the others).
+ * polling schedule, from how long its state has lasted), and how often may this teardown make a
+ * call of one operation (its call rate for that operation, learned from throttling, since other
+ * teardowns share the same limit and none can see the others). Rekognition limits each operation
+ * on its own, so the teardown learns one rate per operation: a throttled poll says nothing about
+ * room for a Stop.
  */
 
 /** How the teardown paces its calls. */
@@ -17,22 +19,19 @@ export interface Pacing {
   readonly firstBackoffMs: number;
   /** Longest backoff after throttled or failed calls, in ms. */
   readonly maxBackoffMs: number;
-  /** Each throttled call multiplies the teardown's call rate by this (0 to 1). */
+  /** Longest backoff ceiling of a Stop, which stops the model's billing, in ms. */
+  readonly maxStopBackoffMs: number;
+  /** Each throttled call multiplies the teardown's call rate of that operation by this (0 to 1). */
   readonly throttleRateFactor: number;
-  /** Each call that gets through raises the teardown's call rate by this fraction. */
+  /** Each call that gets through raises the teardown's call rate of that operation by this fraction. */
   readonly admittedRateGrowth: number;
-  /** Longest gap between two polls that throttling may impose (before jitter), in ms. */
+  /** Longest gap between two calls of one operation that throttling may impose (before jitter), in ms. */
   readonly maxCallGapMs: number;
-  /**
-   * A retry after a throttled or failed call waits at least this share (0 to 1) of the learned
-   * gap: higher means fewer throttled calls, at the cost of a longer teardown when many share a limit.
-   */
-  readonly retryGapShare: number;
 }
 
-/** What the teardown has learned about the shared limit; carried from run to run. */
+/** What the teardown has learned about the shared limit of one operation; carried from run to run. */
 export interface PacingState {
-  /** Fewest ms between two calls of this teardown (0 until a call is throttled). */
+  /** Fewest ms between two calls of the operation (0 until one is throttled). */
   readonly callGapMs: number;
   /** The last backoff pause, which the next one grows from (0 after a call that got through). */
   readonly backoffMs: number;
@@ -42,11 +41,11 @@ export interface PacingState {
  * Polls often while a state is young (a short stop ends soon after it begins), then at a pace
  * proportional to how long the state has lasted, so that the wasted time stays a small fraction
  * of the wait and a long wait costs few calls (BENCHMARKS.md measures the trade-off). Each
- * throttled call cuts the teardown's call rate to a quarter and each call that gets through raises
- * it by a fifth, so that teardowns sharing a limit slow down together; throttling never stretches
- * the gap between polls beyond the longest poll, and a retry does not wait for the gap, so that
- * Stops go through and stopped models are noticed soon: a running model bills until it stops.
- * That favours finishing sooner over fewer throttled calls (BENCHMARKS.md shows the trade-off).
+ * throttled call cuts the operation's call rate to a quarter and each call that gets through
+ * raises it by a tenth, so that teardowns sharing a limit slow down together. A throttled Stop
+ * retries after its own backoff ("full jitter", at most 6 s), which ignores the learned gap: a
+ * running model bills until its Stop is accepted. A throttled poll waits for the gap: it only
+ * looked too soon. BENCHMARKS.md (section 6) measures what this costs in throttled calls.
  */
 export const DEFAULT_PACING: Pacing = {
   firstPollMs: 1_000,
@@ -54,10 +53,10 @@ export const DEFAULT_PACING: Pacing = {
   maxPollMs: 22_000,
   firstBackoffMs: 1_000,
   maxBackoffMs: 20_000,
+  maxStopBackoffMs: 6_000,
   throttleRateFactor: 0.25,
-  admittedRateGrowth: 0.2,
+  admittedRateGrowth: 0.1,
   maxCallGapMs: 22_000,
-  retryGapShare: 0,
 };
 
 /** Nothing learned yet: no limit seen. */
@@ -79,7 +78,7 @@ export function afterAdmittedCall(pacing: Pacing, state: PacingState): PacingSta
 }
 
 /**
- * A call was throttled: the rate this teardown actually called at (one call per
+ * A call was throttled: the rate this teardown actually called the operation at (one call per
  * `sinceLastCallMs`, or the learned gap if that is longer) is multiplied by `throttleRateFactor`.
  */
 export function afterThrottledCall(pacing: Pacing, state: PacingState, sinceLastCallMs: number): PacingState {
@@ -88,18 +87,30 @@ export function afterThrottledCall(pacing: Pacing, state: PacingState, sinceLast
 }
 
 /**
- * Pause after a throttled or failed call: "decorrelated jitter", a random pause between a floor
- * (the shortest backoff, or `retryGapShare` of the learned gap if longer) and three times the last
- * pause, capped. Returns the pause and the state that remembers it.
+ * Pause after a throttled or failed call: "decorrelated jitter" (AWS Architecture Blog,
+ * "Exponential Backoff And Jitter"), a random pause between the shortest backoff and three times
+ * the last pause, capped. Returns the pause and the state that remembers it.
  */
 export function backoff(pacing: Pacing, state: PacingState, random: () => number): { pauseMs: number; state: PacingState } {
-  const floor = Math.max(pacing.firstBackoffMs, pacing.retryGapShare * state.callGapMs);
+  const floor = pacing.firstBackoffMs;
   const ceiling = 3 * Math.max(floor, state.backoffMs);
-  const pauseMs = Math.round(Math.min(Math.max(pacing.maxBackoffMs, floor), floor + (ceiling - floor) * random()));
+  const pauseMs = Math.round(Math.min(pacing.maxBackoffMs, floor + (ceiling - floor) * random()));
   return { pauseMs, state: { ...state, backoffMs: pauseMs } };
 }
 
-/** Pause before the next look at the model: the schedule's, but never less than the learned gap (jittered). */
+/**
+ * Pause after a throttled or failed Stop: "full jitter" (same article), a random pause up to a
+ * ceiling that doubles from the shortest backoff with each retry, to at most `maxStopBackoffMs`.
+ * Shorter on average than the polls' backoff, and never held to a floor: every teardown's first
+ * Stop arrives at once, and the sooner the retries spread over the limit the sooner billing ends.
+ * The state remembers the ceiling.
+ */
+export function stopBackoff(pacing: Pacing, state: PacingState, random: () => number): { pauseMs: number; state: PacingState } {
+  const ceiling = state.backoffMs === 0 ? pacing.firstBackoffMs : Math.min(pacing.maxStopBackoffMs, 2 * state.backoffMs);
+  return { pauseMs: Math.round(ceiling * random()), state: { ...state, backoffMs: ceiling } };
+}
+
+/** Pause before the next look at the model: the schedule's, but never less than the operation's learned gap (jittered). */
 export function nextPollMs(pacing: Pacing, state: PacingState, stateAgeMs: number, random: () => number): number {
   const scheduled = pollDelayMs(pacing, stateAgeMs, random);
   return Math.max(scheduled, Math.round(state.callGapMs * (0.8 + 0.4 * random())));

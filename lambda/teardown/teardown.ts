@@ -8,6 +8,8 @@ import {
   nextPollMs,
   Pacing,
   PacingState,
+  pollDelayMs,
+  stopBackoff,
 } from './schedule';
 import { failureReason, timeoutReason } from './teardown-reasons';
 
@@ -49,8 +51,13 @@ export interface TeardownProgress {
   /** False once Stop said the model is stopping or in a state that never runs on its own. */
   readonly stopMayBeNeeded: boolean;
   readonly deleteAccepted: boolean;
-  readonly pacing: PacingState;
+  readonly pacing: OperationPacing;
 }
+
+/** What the teardown learned of each operation's limit: Rekognition limits each on its own. */
+export type OperationPacing = Readonly<Record<Operation, PacingState>>;
+
+const INITIAL_OPERATION_PACING: OperationPacing = { StopProjectVersion: INITIAL_PACING_STATE, DeleteProjectVersion: INITIAL_PACING_STATE };
 
 /** How the teardown reaches the world: injected, so tests run it on a virtual clock. */
 /** The calls a teardown makes: only Stop and Delete, since the claims are settled before it starts. */
@@ -106,10 +113,11 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
   let stateSince = Math.min(progress?.stateSince ?? deps.now(), deps.now());
   let calls = 0;
   let transientStreak = 0;
-  let pacing: PacingState = progress?.pacing
-    ? { ...progress.pacing, callGapMs: Math.min(progress.pacing.callGapMs, deps.pacing.maxCallGapMs) }
-    : INITIAL_PACING_STATE;
-  let lastCallAt: number | undefined;
+  const capped = (learned: PacingState): PacingState => ({ ...learned, callGapMs: Math.min(learned.callGapMs, deps.pacing.maxCallGapMs) });
+  const pacing: Record<Operation, PacingState> = progress?.pacing
+    ? { StopProjectVersion: capped(progress.pacing.StopProjectVersion), DeleteProjectVersion: capped(progress.pacing.DeleteProjectVersion) }
+    : { ...INITIAL_OPERATION_PACING };
+  const lastCallAt: Partial<Record<Operation, number>> = {};
   /** False once Stop said the model is stopping or in a state that never runs on its own. */
   let stopMayBeNeeded = progress?.stopMayBeNeeded ?? true;
   let deleteAccepted = progress?.deleteAccepted ?? false;
@@ -117,7 +125,7 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
   /** For STOP: whether the model was seen stopping, by this run or the one before. */
   let sawStopping = state === 'STOPPING';
   if (progress) {
-    deps.log({ message: 'resuming', model: arn, status: state, next, callGapMs: pacing.callGapMs, elapsedMs: deps.now() - request.waitStartedAt });
+    deps.log({ message: 'resuming', model: arn, status: state, next, callGapMs: pacing[next].callGapMs, elapsedMs: deps.now() - request.waitStartedAt });
   }
 
   const elapsedMs = () => deps.now() - request.waitStartedAt;
@@ -139,7 +147,24 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
   /** Sleeps, but never past the point where this run must stop calling. */
   const pause = (ms: number) => deps.sleep(Math.max(0, Math.min(ms, callWindowEnd() - deps.now())));
   const callWindowEnd = () => Math.min(request.runDeadline - deps.api.maxCallMs, request.waitDeadline);
-  const poll = () => pause(nextPollMs(deps.pacing, pacing, deps.now() - stateSince, deps.random));
+  /**
+   * Pause before retrying a throttled or failed call. A Stop, which ends the billing, retries
+   * after a short backoff of its own and never waits for a gap; a poll waits at least the gap
+   * learned for its operation, since it only looked too soon, but no longer than the schedule
+   * would wait at the state's age, so that throttling unrelated to the rate cannot stall a wait.
+   */
+  const retryPause = (operation: Operation): number => {
+    const stop = operation === 'StopProjectVersion' && stopMayBeNeeded;
+    const retry = (stop ? stopBackoff : backoff)(deps.pacing, pacing[operation], deps.random);
+    pacing[operation] = retry.state;
+    if (stop) {
+      return retry.pauseMs;
+    }
+    const gapMs = Math.min(pacing[operation].callGapMs, pollDelayMs(deps.pacing, deps.now() - stateSince, deps.random));
+    return Math.max(retry.pauseMs, Math.round(gapMs * (0.8 + 0.4 * deps.random())));
+  };
+  /** Waits before looking at the model again with `operation`, at least that operation's learned gap. */
+  const pollBefore = (operation: Operation) => pause(nextPollMs(deps.pacing, pacing[operation], deps.now() - stateSince, deps.random));
 
   for (;;) {
     // Every run makes at least one call, so a late redelivery still looks at the model once.
@@ -152,13 +177,13 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
         result: 'CONTINUE',
         lastState: state,
         calls,
-        progress: { state, stateSince, next, stopMayBeNeeded, deleteAccepted, pacing },
+        progress: { state, stateSince, next, stopMayBeNeeded, deleteAccepted, pacing: { ...pacing } },
       };
     }
 
     calls++;
-    const sinceLastCallMs = lastCallAt === undefined ? 0 : deps.now() - lastCallAt;
-    lastCallAt = deps.now();
+    const previousCallAt = lastCallAt[next];
+    lastCallAt[next] = deps.now();
     const answer: ModelAnswer = next === 'StopProjectVersion'
       ? await deps.api.stopProjectVersion(arn)
       : await deps.api.deleteProjectVersion(arn);
@@ -166,18 +191,16 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
     if ('error' in answer && isTransient(answer)) {
       transientStreak++;
       if (THROTTLE_ERRORS.has(answer.error)) {
-        pacing = afterThrottledCall(deps.pacing, pacing, sinceLastCallMs);
+        pacing[next] = afterThrottledCall(deps.pacing, pacing[next], previousCallAt === undefined ? 0 : deps.now() - previousCallAt);
       }
       if (transientStreak === 1) {
         deps.log({ message: 'retrying', model: arn, operation: next, error: answer.error, attempt: calls, elapsedMs: elapsedMs() });
       }
-      const retry = backoff(deps.pacing, pacing, deps.random);
-      pacing = retry.state;
-      await pause(retry.pauseMs);
+      await pause(retryPause(next));
       continue;
     }
     transientStreak = 0;
-    pacing = afterAdmittedCall(deps.pacing, pacing);
+    pacing[next] = afterAdmittedCall(deps.pacing, pacing[next]);
 
     if ('error' in answer && answer.error === 'ResourceNotFoundException') {
       // A model this teardown saw (in this run or an earlier one) that is gone now was deleted by
@@ -193,6 +216,12 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
         see(answer.status);
         sawStopping ||= answer.status === 'STOPPING';
         stopMayBeNeeded = MAY_RUN.has(answer.status);
+        if (!stopMayBeNeeded) {
+          // How often this Stop was throttled tells how many teardowns go at once, all of which
+          // will poll with Delete: the polls start at the gap the Stop learned.
+          const callGapMs = Math.max(pacing.DeleteProjectVersion.callGapMs, pacing.StopProjectVersion.callGapMs);
+          pacing.DeleteProjectVersion = { ...pacing.DeleteProjectVersion, callGapMs };
+        }
       } else if (NOT_RUNNING_ERRORS.has(answer.error)) {
         // Undocumented: the model is not running (it may still be starting).
         stopMayBeNeeded = true;
@@ -205,13 +234,13 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
           // A model this teardown saw stopping was stopped by it (or by its earlier run).
           return done(`the model is not running (${'status' in answer ? answer.status : answer.error})`, sawStopping);
         }
-        await poll();
+        await pollBefore('StopProjectVersion');
         continue;
       }
       if (notYetStopped) {
         // Delete would only be refused while the model stops or starts.
-        await poll();
         next = stopMayBeNeeded ? 'StopProjectVersion' : 'DeleteProjectVersion';
+        await pollBefore(next);
         continue;
       }
       next = 'DeleteProjectVersion';
@@ -224,12 +253,12 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
       see(answer.status);
       deleteAccepted = true;
       stopMayBeNeeded = false;
-      await poll();
+      await pollBefore(next);
       continue;
     }
     if (deleteAccepted && answer.error !== 'AccessDeniedException') {
       // Delete was accepted: whatever it answers now (undocumented), the model is going.
-      await poll();
+      await pollBefore(next);
       continue;
     }
     if (answer.error === 'ResourceInUseException') {
@@ -237,8 +266,8 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
         see('BUSY');
       }
       stopMayBeNeeded ||= SETTLED.has(state);
-      await poll();
       next = stopMayBeNeeded ? 'StopProjectVersion' : 'DeleteProjectVersion';
+      await pollBefore(next);
       continue;
     }
     return fail(failureReason(model, next, answer));

@@ -92,7 +92,12 @@ export class FaultInjector {
     return new ServiceError(this.throttleError, message);
   }
 
-  /** Rolling one-second window per operation; throttled calls do not count against it. */
+  /**
+   * Rolling one-second window per operation, as Rekognition sets its TPS quotas per API operation
+   * ("Default quotas", https://docs.aws.amazon.com/rekognition/latest/dg/limits.html, and the
+   * per-operation list at https://docs.aws.amazon.com/general/latest/gr/rekognition.html#limits_rekognition):
+   * calls of one operation never use up another's room. Throttled calls do not count against it.
+   */
   private admitUnderTpsLimit(operation: OperationName, now: number): boolean {
     const limit = typeof this.tpsLimit === 'number' ? this.tpsLimit : this.tpsLimit?.[operation];
     if (limit === undefined) return true;

@@ -285,9 +285,9 @@ describe('Delete', () => {
     expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: ARN });
     expect((decision as { reason: string }).reason).toMatch(/^Could not read the stack to confirm that it means to end model birds\/v1 \(AccessDenied: User is not authorized .*\); allow cloudformation:DescribeStacks, cloudformation:ListStackResources and cloudformation:DescribeStackEvents on the stack \(and DescribeStacks and DescribeStackEvents on its root stack\) for the teardown role \(check SCPs\)\. The model was left as it is: stop it with .* If the stack is being deleted, finish with `aws cloudformation delete-stack --stack-name Birds --retain-resources Model`\.$/);
     expect(d.requests).toHaveLength(0);
-    // Denied is final: no retry, and the claim stays.
+    // Denied is final: no retry, and the claim stays (the claims were only read, beside the stack).
     expect(stackReads(d.calls)).toHaveLength(2);
-    expect(d.calls.filter((c) => c.includes('Tag'))).toEqual([]);
+    expect(d.calls.filter((c) => /tag/i.test(c))).toEqual(['ListTagsForResource']);
   });
 
   test('hands the wait on when the run\'s time is up, keeping when the wait began', async () => {
@@ -316,11 +316,30 @@ describe('Delete', () => {
 });
 
 describe('Delete: claims on the model', () => {
-  test('releases its own claim first, then reads the claims, then tears down when none is left', async () => {
+  test('reads the claims beside the stack, releases its own claim, and tears down when no other was there', async () => {
     const d = deps();
     await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
-    expect(d.calls.filter((c) => !c.startsWith('Describe') && !c.startsWith('ListStack'))).toEqual([`UntagResource ${OWN_KEY}`, 'ListTagsForResource']);
+    expect(d.calls[0]).toBe('ListTagsForResource');
+    expect(d.calls.filter((c) => !c.startsWith('Describe') && !c.startsWith('ListStack'))).toEqual(['ListTagsForResource', `UntagResource ${OWN_KEY}`]);
     expect(d.tags[ARN]).toEqual({});
+    expect(d.requests).toHaveLength(1);
+  });
+
+  test('reads the claims again after releasing its own when the first read showed another, so that the last to leave tears down', async () => {
+    const d = deps();
+    const other = claimKey(OTHER_STACK_ID, 'Model');
+    d.tags[ARN][other] = claimValue(OTHER_STACK_ID, 'Model');
+    const models = d.models;
+    // The other resource leaves while this one releases its claim.
+    const leaving = (region: string) => ({
+      ...models(region),
+      untagResource: async (arn: string, keys: readonly string[]) => {
+        delete d.tags[ARN][other];
+        return models(region).untagResource(arn, keys);
+      },
+    });
+    await decideEvent(event('Delete', { PhysicalResourceId: ARN }), { ...d, models: leaving });
+    expect(d.calls.filter((c) => /tag/i.test(c))).toEqual(['ListTagsForResource', `UntagResource ${OWN_KEY}`, 'ListTagsForResource']);
     expect(d.requests).toHaveLength(1);
   });
 
@@ -350,7 +369,7 @@ describe('Delete: claims on the model', () => {
     const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect((decision as { reason: string }).reason).toMatch(/rolling back .*; this resource's claim on it was released\.$/);
     expect(d.tags[ARN]).toEqual({});
-    expect(d.calls).not.toContain('ListTagsForResource');
+    expect(d.calls.filter((c) => c.startsWith('UntagResource') || c.startsWith('TagResource'))).toEqual([`UntagResource ${OWN_KEY}`]);
     expect(d.requests).toHaveLength(0);
   });
 
@@ -362,10 +381,10 @@ describe('Delete: claims on the model', () => {
     expect((decision as { reason: string }).reason).toContain(`this resource's claim ${OWN_KEY} could not be released (AccessDeniedException)`);
   });
 
-  test('that is forged touches no claim', async () => {
+  test('that is forged touches no claim (it only read them)', async () => {
     const d = deps(undefined, { status: 'UPDATE_COMPLETE', resources: [modelResource('Model', ARN, 'UPDATE_COMPLETE')] });
     await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
-    expect(d.calls.filter((c) => c.includes('Tag'))).toEqual([]);
+    expect(d.calls.filter((c) => /tag/i.test(c))).toEqual(['ListTagsForResource']);
     expect(Object.keys(d.tags[ARN])).toEqual([OWN_KEY]);
   });
 
@@ -373,7 +392,7 @@ describe('Delete: claims on the model', () => {
     const d = deps();
     d.tags[ARN][claimKey(OTHER_STACK_ID, 'Model')] = 'x';
     await decideEvent(withProperties(event('Delete', { PhysicalResourceId: ARN }), { RecordsClaim: undefined }), d);
-    expect(d.calls.filter((c) => c.includes('Tag'))).toEqual([]);
+    expect(d.calls.filter((c) => /tag/i.test(c))).toEqual([]);
     expect(d.requests).toHaveLength(1);
   });
 
@@ -388,7 +407,9 @@ describe('Delete: claims on the model', () => {
 
   test('fails loud, touching no model, when the claims cannot be read', async () => {
     const d = deps();
-    d.failures.ListTagsForResource = [{ error: 'AccessDeniedException', message: 'denied', httpStatus: 400 }];
+    const denied = { error: 'AccessDeniedException', message: 'denied', httpStatus: 400 };
+    // Denied beside the stack reads, and again after the release.
+    d.failures.ListTagsForResource = [denied, denied];
     const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
     expect((decision as { reason: string }).reason).toMatch(/^Could not read or release the ownership claims on model birds\/v1 \(AccessDeniedException: denied\); allow rekognition:TagResource, rekognition:UntagResource and rekognition:ListTagsForResource/);

@@ -9,7 +9,7 @@ const PROGRESS: TeardownProgress = {
   next: 'DeleteProjectVersion',
   stopMayBeNeeded: false,
   deleteAccepted: false,
-  pacing: { callGapMs: 8_000, backoffMs: 0 },
+  pacing: { StopProjectVersion: { callGapMs: 0, backoffMs: 0 }, DeleteProjectVersion: { callGapMs: 8_000, backoffMs: 0 } },
 };
 
 describe('reading a hand-off back', () => {
@@ -33,8 +33,9 @@ describe('reading a hand-off back', () => {
     ['an unknown next call', { next: 'DescribeProjectVersions' }],
     ['a state that is no status', { state: 'stopping; rm -rf' }],
     ['a flag that is no boolean', { deleteAccepted: 'yes' }],
-    ['a negative gap', { pacing: { callGapMs: -1, backoffMs: 0 } }],
-    ['a gap of days', { pacing: { callGapMs: 86_400_000, backoffMs: 0 } }],
+    ['a negative gap', { pacing: { ...PROGRESS.pacing, DeleteProjectVersion: { callGapMs: -1, backoffMs: 0 } } }],
+    ['a gap of days', { pacing: { ...PROGRESS.pacing, StopProjectVersion: { callGapMs: 86_400_000, backoffMs: 0 } } }],
+    ['one pacing for both operations (an earlier version\'s)', { pacing: { callGapMs: 8_000, backoffMs: 0 } }],
     ['no pacing', { pacing: undefined }],
   ])('drops progress with %s, keeping when the wait began', (_, change) => {
     const handoff = readHandoff({ waitStartedAt: 42, run: 2, progress: { ...PROGRESS, ...change } });

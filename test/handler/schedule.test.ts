@@ -6,6 +6,7 @@ import {
   INITIAL_PACING_STATE,
   nextPollMs,
   pollDelayMs,
+  stopBackoff,
 } from '../../lambda/teardown/schedule';
 
 const P = DEFAULT_PACING;
@@ -70,12 +71,23 @@ describe('backoff after a throttled or failed call (decorrelated jitter)', () =>
     expect(next.pauseMs).toBeLessThanOrEqual(3 * highest.pauseMs);
   });
 
-  test.each([0, 0.5, 1])('never waits less than retryGapShare (%p) of the learned gap, nor more than maxBackoffMs beyond it', (retryGapShare) => {
-    const gap = 4 * P.maxBackoffMs;
-    const { pauseMs } = backoff({ ...P, retryGapShare }, { callGapMs: gap, backoffMs: 0 }, () => 0);
-    expect(pauseMs).toBe(Math.max(P.firstBackoffMs, retryGapShare * gap));
+  test('never waits more than maxBackoffMs', () => {
     let state = INITIAL_PACING_STATE;
     for (let i = 0; i < 20; i++) state = backoff(P, state, () => 0.999_999).state;
     expect(state.backoffMs).toBe(P.maxBackoffMs);
+  });
+});
+
+describe('backoff after a throttled or failed Stop (full jitter)', () => {
+  test('draws up to a ceiling that doubles from the shortest backoff, to at most maxStopBackoffMs', () => {
+    const first = stopBackoff(P, INITIAL_PACING_STATE, () => 0.999_999);
+    expect(first.pauseMs).toBeLessThanOrEqual(P.firstBackoffMs);
+    expect(stopBackoff(P, INITIAL_PACING_STATE, () => 0).pauseMs).toBe(0);
+    const second = stopBackoff(P, first.state, () => 0.999_999);
+    expect(second.state.backoffMs).toBe(2 * P.firstBackoffMs);
+    let state = INITIAL_PACING_STATE;
+    for (let i = 0; i < 20; i++) state = stopBackoff(P, state, () => 0.999_999).state;
+    expect(state.backoffMs).toBe(P.maxStopBackoffMs);
+    expect(P.maxStopBackoffMs).toBeLessThan(P.maxBackoffMs);
   });
 });

@@ -193,11 +193,16 @@ describe('DELETE teardown', () => {
 
       expect(outcome.result).toBe('DONE');
       expect(api.operations()).toEqual(['stop', 'stop', 'stop', 'stop', 'delete', 'delete', 'delete', 'delete']);
-      const backoffs = clock.sleeps.slice(0, 3);
-      expect(backoffs[0]).toBeGreaterThanOrEqual(DEFAULT_PACING.firstBackoffMs);
-      expect(backoffs[1]).toBeGreaterThan(backoffs[0]);
-      expect(backoffs[2]).toBeGreaterThan(backoffs[1]);
-      expect(Math.max(...backoffs)).toBeLessThanOrEqual(Math.max(DEFAULT_PACING.maxBackoffMs, DEFAULT_PACING.maxCallGapMs));
+      // The Stop's backoffs grow from nothing (full jitter), at most maxStopBackoffMs ...
+      const stopBackoffs = clock.sleeps.slice(0, 3);
+      expect(stopBackoffs[1]).toBeGreaterThan(stopBackoffs[0]);
+      expect(stopBackoffs[2]).toBeGreaterThan(stopBackoffs[1]);
+      expect(Math.max(...stopBackoffs)).toBeLessThanOrEqual(DEFAULT_PACING.maxStopBackoffMs);
+      // ... the polls' from the shortest backoff on (throttling may hold them at the learned gap's cap), at most that cap.
+      const deleteBackoffs = clock.sleeps.slice(3, 5);
+      expect(deleteBackoffs[0]).toBeGreaterThanOrEqual(DEFAULT_PACING.firstBackoffMs);
+      expect(deleteBackoffs[1]).toBeGreaterThanOrEqual(deleteBackoffs[0]);
+      expect(Math.max(...deleteBackoffs)).toBeLessThanOrEqual(Math.max(DEFAULT_PACING.maxBackoffMs, DEFAULT_PACING.maxCallGapMs));
     });
 
   test('retries failures below the service (no HTTP status), such as a timeout', async () => {
@@ -394,6 +399,49 @@ describe('STOP teardown', () => {
 });
 
 describe('sharing a throttled limit', () => {
+  test('a throttled Stop is retried before any poll of its model, sooner than a poll would be, whatever the polls learned', async () => {
+    const clock = new VirtualClock();
+    const throttle = error('ThrottlingException');
+    const api = new ScriptedModelApi(clock, {
+      stop: [throttle, throttle, status('STOPPING')],
+      delete: [error('ResourceNotFoundException')],
+    });
+    // An earlier run learned that Delete polls must keep 20 s apart; nothing about Stop.
+    const progress: TeardownProgress = {
+      state: 'RUNNING',
+      stateSince: clock.time,
+      next: 'StopProjectVersion',
+      stopMayBeNeeded: true,
+      deleteAccepted: false,
+      pacing: { StopProjectVersion: { callGapMs: 0, backoffMs: 0 }, DeleteProjectVersion: { callGapMs: 20_000, backoffMs: 0 } },
+    };
+
+    await tearDown(request(clock, { progress }), virtualDeps(clock, api));
+
+    expect(api.operations()).toEqual(['stop', 'stop', 'stop', 'delete']);
+    const [firstRetry, secondRetry, firstPoll] = clock.sleeps;
+    expect(Math.max(firstRetry, secondRetry)).toBeLessThanOrEqual(DEFAULT_PACING.maxStopBackoffMs);
+    expect(firstPoll).toBeGreaterThanOrEqual(0.8 * 20_000);
+    expect(Math.max(firstRetry, secondRetry)).toBeLessThan(firstPoll);
+  });
+
+  test('throttled polls teach the Delete gap only, and a throttled Stop starts the polls at the gap it learned', async () => {
+    const clock = new VirtualClock();
+    const throttle = error('ThrottlingException');
+    const api = new ScriptedModelApi(clock, {
+      stop: [throttle, throttle, status('STOPPING')],
+      delete: [throttle, throttle, error('ResourceInUseException')],
+    });
+
+    const outcome = await tearDown(request(clock, { runDeadline: clock.time + 60_000 }), virtualDeps(clock, api));
+
+    const { pacing } = (outcome as { progress: TeardownProgress }).progress;
+    // Two throttled Stops, then two throttled polls: each operation keeps its own gap.
+    expect(pacing.DeleteProjectVersion.callGapMs).toBeGreaterThan(pacing.StopProjectVersion.callGapMs);
+    const firstPoll = clock.sleeps[2];
+    expect(firstPoll).toBeGreaterThan(1.2 * DEFAULT_PACING.firstPollMs);
+  });
+
   test('polls slow down after throttling and speed up again as calls get through', async () => {
     const clock = new VirtualClock();
     const t0 = clock.time;
@@ -437,7 +485,7 @@ describe('going on from a hand-off', () => {
     next: 'DeleteProjectVersion',
     stopMayBeNeeded: false,
     deleteAccepted: false,
-    pacing: { callGapMs: 8_000, backoffMs: 0 },
+    pacing: { StopProjectVersion: { callGapMs: 0, backoffMs: 0 }, DeleteProjectVersion: { callGapMs: 8_000, backoffMs: 0 } },
     ...overrides,
   });
 

@@ -1,0 +1,205 @@
+import {
+  epochNow, median, modelArn, ownClientApi, percent, pointSdkAt, quantile, ratio, seconds, Section, sleep, table, Verdict,
+} from './support';
+import { readModelVersion } from '../lambda/teardown/properties';
+import { DEFAULT_PACING } from '../lambda/teardown/schedule';
+import { tearDown } from '../lambda/teardown/teardown';
+import { seededRandom } from '../local/random';
+import { CallRecord, RekognitionSimulator } from '../local/rekognition';
+import { StackFleet } from '../local/stack-fleet';
+
+/**
+ * Section 6: many models deleted at once, sharing a Rekognition that admits 5 calls per second per
+ * operation and fails 10% of calls with HTTP 500. When each model's billing stopped (its Stop
+ * accepted), when all were gone, and the share of throttled calls, against the ideal; with the
+ * real bundle, and in this process beside the SDK's own adaptive retry mode.
+ */
+
+const BASE = { tps: 5, serverErrorRate: 0.1, stopMs: 60_000, deleteMs: 10_000 };
+const CASES: readonly FleetCase[] = [{ ...BASE, stacks: 1, modelsPerStack: 30 }, { ...BASE, stacks: 4, modelsPerStack: 25 }];
+const BILLING_TARGET = 1.2;
+const TOTAL_TARGET = 1.3;
+const THROTTLED_TARGET = 0.25;
+
+interface Measured {
+  readonly how: string;
+  readonly c: FleetCase;
+  readonly run: FleetRun;
+  readonly billingRatio: number;
+  readonly totalRatio: number;
+  readonly throttledShare: number;
+}
+
+const describeCase = (c: FleetCase) => (c.stacks === 1 ? `${modelCount(c)} models in one stack` : `${modelCount(c)} models across ${c.stacks} stacks`);
+
+function measure(how: string, c: FleetCase, run: FleetRun): Measured {
+  // One cold start: the earliest any teardown of this run could call.
+  const best = ideal(c, Math.min(...run.firstCallAfterMs));
+  return {
+    how,
+    c,
+    run,
+    billingRatio: Math.max(...run.stopAcceptedAfterMs) / best.lastStopMs,
+    totalRatio: Math.max(...run.doneAfterMs) / best.totalMs,
+    throttledShare: run.calls.filter((call) => call.fault === 'tpsLimit').length / run.calls.length,
+  };
+}
+
+export async function manyModels(log: (message: string) => void): Promise<Section[]> {
+  const bundle: Measured[] = [];
+  for (const [i, c] of CASES.entries()) {
+    log(`many models: the real bundle, ${describeCase(c)}, a process per teardown (about ${c.stacks === 1 ? 2 : 3} min)`);
+    bundle.push(measure('real bundle', c, await bundleFleet(c, 7 + i)));
+  }
+  log('many models: the handler\'s pacing and the SDK\'s adaptive retry mode, both cases side by side in this process (about 3 min)');
+  const inProcess = await Promise.all(CASES.flatMap((c, i) => [false, true].map(async (adaptive) =>
+    measure(adaptive ? 'in-process, SDK adaptive retry mode (token bucket per client, 3 attempts)' : 'in-process, the handler\'s pacing',
+      c, await inProcessFleet(c, 11 + 2 * i + (adaptive ? 1 : 0), adaptive)))));
+
+  const rows = [...bundle, ...inProcess].sort((a, b) => modelCount(a.c) - modelCount(b.c)).map((m) => {
+    const best = ideal(m.c, Math.min(...m.run.firstCallAfterMs));
+    return [
+      describeCase(m.c), m.how,
+      `${seconds(Math.max(...m.run.stopAcceptedAfterMs), 1)} / ${seconds(best.lastStopMs, 1)}`, ratio(m.billingRatio),
+      `${seconds(median(m.run.stopAcceptedAfterMs), 1)} / ${seconds(quantile(m.run.stopAcceptedAfterMs, 0.9), 1)}`,
+      `${seconds(Math.max(...m.run.doneAfterMs), 1)} / ${seconds(best.totalMs, 1)}`, ratio(m.totalRatio),
+      `${seconds(Math.min(...m.run.firstCallAfterMs), 1)} / ${seconds(Math.max(...m.run.firstCallAfterMs), 1)}`,
+      String(m.run.calls.length), percent(m.throttledShare, 0),
+    ];
+  });
+  // One run per row: no spread measured.
+  const claim = (m: Measured, what: string, measured: string, value: number, target: number, shown: string): Verdict =>
+    ({ claim: `6. ${describeCase(m.c)}: ${what} (real bundle)`, measured, target: `≤ ${shown}`, met: value <= target, value });
+  const verdicts: Verdict[] = bundle.flatMap((m) => [
+    claim(m, 'last model\'s Stop accepted vs ideal', ratio(m.billingRatio), m.billingRatio, BILLING_TARGET, ratio(BILLING_TARGET)),
+    claim(m, 'all gone vs ideal', ratio(m.totalRatio), m.totalRatio, TOTAL_TARGET, ratio(TOTAL_TARGET)),
+    claim(m, 'throttled share of all calls', `${percent(m.throttledShare, 0)} of ${m.run.calls.length}`, 100 * m.throttledShare, 100 * THROTTLED_TARGET, percent(THROTTLED_TARGET, 0)),
+  ]);
+  const markdown = `
+Stacks destroyed at once, as a pipeline that tears down many environments does: each stack has its own
+teardown function (every run a fresh Node.js process of the real bundle, through its own local Lambda
+service), and all share one simulator that admits ${BASE.tps} calls per second per operation (a rolling second;
+throttled calls are answered \`ThrottlingException\` and do not count) and answers ${percent(BASE.serverErrorRate, 0)} of the calls it
+admits with HTTP 500. Each model stops for ${seconds(BASE.stopMs, 0)} and deletes for ${seconds(BASE.deleteMs, 0)}. A model bills until
+its Stop is accepted: *billing* is the time from the Delete events to the last model's Stop accepted.
+
+**Ideal** (\`ideal\` in \`benchmarks/fleet.ts\`): an oracle that makes only the calls no teardown can avoid
+(per model one Stop, one accepted Delete, one Delete that finds it gone), the failed ones again, each as soon
+as the limit admits it, after one cold start: the earliest first call of the run. Starting 100 processes at once
+on the machine the run was on, with few cores, delays every first call (*first call* column) more than 100 Lambda
+runs, each with its own CPU, would be; the ideal starts from the earliest of them.
+
+**Pacing** (\`lambda/teardown/schedule.ts\`): each teardown keeps a call rate per operation, since Rekognition
+limits each operation on its own: a throttled call cuts that operation's rate to a quarter, an admitted one raises
+it by a tenth. A throttled Stop retries after its own short backoff (decorrelated jitter, 1 to 8 s), before any
+poll of its model, and never waits for a learned gap; how long it took to get through starts the Delete polls
+at the gap it learned, since as many teardowns will poll. A throttled poll waits for the Delete gap. The SDK makes
+one attempt per call, so the pacing sees every throttled call; the learned rates travel in the hand-off. The
+comparison rows give each in-process client the SDK's own adaptive retry mode instead (a token bucket per client,
+whose rate falls to 0.7 times the measured rate on a throttle; its floor is 0.5 calls per second per client),
+under the same teardown loop. Each row is one run.
+
+${table(['Models', 'How', 'Billing: last Stop / ideal', 'vs ideal', 'Stop accepted, median / p90', 'All gone / ideal', 'vs ideal',
+  'First call, first / last', 'Calls', 'Throttled'], rows)}
+
+Each teardown calls at times none of the others can see, so near the limit calls collide by chance even when
+their sum stays under it, and every model's first Stop arrives in the same second: with N teardowns, N − ${BASE.tps}
+of the first Stops are throttled whatever the design, and each throttled one must retry without knowing N.
+`;
+  return [{ title: '6. Many models at once, 5 TPS per operation', markdown, verdicts }];
+}
+
+/** Models torn down at once against a Rekognition admitting `tps` calls per operation in any rolling second, failing a share with HTTP 500. */
+type FleetCase = Record<'stacks' | 'modelsPerStack' | 'tps' | 'serverErrorRate' | 'stopMs' | 'deleteMs', number>;
+
+/** What one run measured, each time in ms from the moment every Delete was sent; `calls` holds throttled ones too. */
+interface FleetRun {
+  readonly doneAfterMs: number[]; readonly firstCallAfterMs: number[]; readonly stopAcceptedAfterMs: number[]; readonly calls: readonly CallRecord[];
+}
+
+const modelCount = (c: FleetCase) => c.stacks * c.modelsPerStack;
+
+/** Records each model's first call and accepted Stop, on this process's clock. */
+function watch(sim: RekognitionSimulator, arns: readonly string[]): (startedAt: number) => Pick<FleetRun, 'firstCallAfterMs' | 'stopAcceptedAfterMs'> {
+  const firstCallAt = new Map<string, number>();
+  const stopAt = new Map<string, number>();
+  sim.on('call', (call: CallRecord) => {
+    if (call.arn === undefined) return;
+    if (!firstCallAt.has(call.arn)) firstCallAt.set(call.arn, epochNow());
+    if (call.operation === 'StopProjectVersion' && call.statusBefore === 'RUNNING' && call.statusAfter === 'STOPPING') stopAt.set(call.arn, epochNow());
+  });
+  return (startedAt) => ({
+    firstCallAfterMs: arns.map((arn) => firstCallAt.get(arn)! - startedAt),
+    stopAcceptedAfterMs: arns.map((arn) => stopAt.get(arn)! - startedAt),
+  });
+}
+
+/** Every stack destroyed at once with the real bundle. */
+async function bundleFleet(c: FleetCase, seed: number): Promise<FleetRun> {
+  const fleet = await StackFleet.start({
+    stacks: c.stacks,
+    modelsPerStack: c.modelsPerStack,
+    model: { status: 'RUNNING', stopDurationMs: c.stopMs, deleteDurationMs: c.deleteMs },
+    simulator: { tpsLimit: c.tps, serverErrorRate: c.serverErrorRate, seed },
+  });
+  try {
+    // The deploys' own calls (each Create records its claim) are not the teardown's.
+    const callsBefore = fleet.sim.calls.length;
+    const watched = watch(fleet.sim, fleet.arns);
+    const startedAt = epochNow();
+    const played = await fleet.destroyAll();
+    const failed = played.filter((p) => p.response.body.Status !== 'SUCCESS');
+    if (failed.length > 0) {
+      throw new Error(`${failed.length} teardowns failed, e.g. ${failed[0].response.body.Reason}`);
+    }
+    return { doneAfterMs: played.map((p) => p.response.at - startedAt), ...watched(startedAt), calls: fleet.sim.calls.slice(callsBefore) };
+  } finally {
+    await fleet.close();
+  }
+}
+
+/**
+ * The same models torn down in this process: the real state machine and SDK adapter, a client per
+ * model (as each Lambda run has its own), against a simulator of its own. `adaptive` gives each
+ * client the SDK's adaptive retry mode (its token bucket, three attempts a call).
+ */
+async function inProcessFleet(c: FleetCase, seed: number, adaptive: boolean): Promise<FleetRun> {
+  const arns = Array.from({ length: modelCount(c) }, (_, i) => modelArn(`fleet-${seed}-${i}`));
+  const sim = await RekognitionSimulator.start({ seed });
+  // Credentials from the environment; the endpoint per client, since fleets run side by side.
+  pointSdkAt(sim.endpoint);
+  try {
+    const apis = arns.map(() => ownClientApi(sim.endpoint, adaptive ? { retryMode: 'adaptive', maxAttempts: 3 } : {}));
+    arns.forEach((arn) => sim.addModel(arn, { status: 'RUNNING', stopDurationMs: c.stopMs, deleteDurationMs: c.deleteMs }));
+    sim.configure({ tpsLimit: c.tps, serverErrorRate: c.serverErrorRate });
+    const watched = watch(sim, arns);
+    const startedAt = epochNow();
+    const doneAfterMs = await Promise.all(arns.map(async (arn, i) => {
+      const outcome = await tearDown(
+        { model: readModelVersion(arn)!, action: 'DELETE', waitStartedAt: startedAt, waitDeadline: startedAt + 30 * 60_000, runDeadline: startedAt + 14 * 60_000 },
+        { api: apis[i], now: epochNow, sleep, random: seededRandom(seed * 1_000 + i), pacing: DEFAULT_PACING, log: () => {} },
+      );
+      if (outcome.result !== 'DONE') {
+        throw new Error(`teardown of ${arn} ended ${JSON.stringify(outcome)}`);
+      }
+      return epochNow() - startedAt;
+    }));
+    return { doneAfterMs, ...watched(startedAt), calls: [...sim.calls] };
+  } finally {
+    await sim.close();
+  }
+}
+
+/**
+ * The physical limit (see the section): calls go in batches of `tps`, one second apart, after one cold start.
+ * Billing ends with the last batch of Stops; the whole is the later of that model stopped and deleted, and
+ * the Deletes' batches from the first model stopped on.
+ */
+function ideal(c: FleetCase, coldStartMs: number): { lastStopMs: number; totalMs: number } {
+  const models = modelCount(c);
+  const stops = Math.ceil(models / (1 - c.serverErrorRate));
+  const deletes = Math.ceil((2 * models) / (1 - c.serverErrorRate));
+  const lastStopMs = coldStartMs + (Math.ceil(stops / c.tps) - 1) * 1_000;
+  const totalMs = Math.max(lastStopMs + c.stopMs + c.deleteMs, coldStartMs + c.stopMs + (Math.ceil(deletes / c.tps) - 1) * 1_000);
+  return { lastStopMs, totalMs };
+}
