@@ -13,13 +13,18 @@ import { LocalAws, modelArn } from '../../../local/local-aws';
 jest.setTimeout(180_000);
 
 const RUN_BUDGET_MS = 22_000;
+/**
+ * IAM applies the deploy's policies at once here: a run this short leaves the Create no room to
+ * wait for them (a real run has 15 minutes), and test/stack/strict-iam.test.ts plays that wait.
+ */
+const SHORT_RUNS_IAM_DELAY_MS = 0;
 
 describe('a stop longer than one run', () => {
   let aws: LocalAws;
   let stack: E2EStack;
   const [handoff, refused, outOfWait, twice] = ['handoff', 'refused', 'out-of-wait', 'twice'].map((v) => modelArn(v));
   beforeAll(async () => {
-    aws = await LocalAws.start({ lambda: { budgetMs: RUN_BUDGET_MS, deliverTwice: () => false } });
+    aws = await LocalAws.start({ lambda: { budgetMs: RUN_BUDGET_MS, deliverTwice: () => false }, iamPropagationDelayMs: SHORT_RUNS_IAM_DELAY_MS });
     stack = await deployModels(aws, [
       { props: { projectVersionArn: handoff }, model: { status: 'RUNNING', stopDurationMs: 5_000, deleteDurationMs: 500 } },
       { props: { projectVersionArn: refused }, model: { status: 'RUNNING', stopDurationMs: 30_000 } },

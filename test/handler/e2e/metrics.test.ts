@@ -125,7 +125,9 @@ describe('teardown metrics of a wait handed on', () => {
   beforeAll(async () => {
     // Runs of 20 s, of which the handler keeps 17 s back: each run waits about 3 s, then hands on.
     // Each hand-off delivered once, to count per run (test/stack/strict-lambda.test.ts delivers each twice).
-    aws = await LocalAws.start({ lambda: { budgetMs: 20_000, deliverTwice: () => false } });
+    // IAM applies the deploy's policies at once: a 3 s run leaves no room to wait for them, and
+    // test/stack/strict-iam.test.ts plays that wait.
+    aws = await LocalAws.start({ lambda: { budgetMs: 20_000, deliverTwice: () => false }, iamPropagationDelayMs: 0 });
     stack = await deployModels(aws, [{ props: { projectVersionArn: handedOn }, model: { status: 'RUNNING', stopDurationMs: 5_000, deleteDurationMs: 300 } }]);
   });
   afterAll(() => aws.close());
