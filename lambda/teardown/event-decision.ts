@@ -1,5 +1,6 @@
 import { ResponseStatus } from './cfn-response';
 import { CLEANUP_DELETE_ATTEMPTS, CleanupFailure, cleanupFailureKey, cleanupFailureValue, readCleanupFailure } from './cleanup-retries';
+import { Handoff, nextHandoff } from './handoff';
 import { ModelApi } from './model-api';
 import { checkOwnership, recordClaim } from './ownership';
 import { ModelProperties, ModelVersion } from './properties';
@@ -25,16 +26,6 @@ import {
  * the physical id, but only when the stack itself shows that it means to end it now and no other
  * resource still claims it.
  */
-
-/** Carried by a run that continues a wait begun by an earlier run. */
-export interface Handoff {
-  /** When the overall wait began (epoch ms). */
-  readonly waitStartedAt: number;
-  /** Which run of this teardown the receiver is (the first run is 1). */
-  readonly run: number;
-  /** What the last run learned (state, since when, pacing), so the receiver goes on from there. */
-  readonly progress?: TeardownProgress;
-}
 
 /** The answer to CloudFormation. */
 export interface Response {
@@ -141,7 +132,7 @@ async function decideDelete(request: DeleteRequest, deps: DecisionDeps): Promise
   const waitStartedAt = handoff?.waitStartedAt ?? request.sentAt;
   const waitDeadline = waitStartedAt + properties.maxWaitMs;
   const handOn = (progress?: TeardownProgress): Decision =>
-    ({ kind: 'handoff', handoff: { waitStartedAt, run: (handoff?.run ?? 1) + 1, ...(progress ? { progress } : {}) } });
+    ({ kind: 'handoff', handoff: nextHandoff(handoff, waitStartedAt, progress) });
 
   const stacks = await deps.stacks(stackId.split(':')[3]);
   const ownership = await checkOwnership({

@@ -1,12 +1,35 @@
-import type { Handoff } from './event-decision';
 import type { PacingState } from './schedule';
 import type { Operation, TeardownProgress } from './teardown';
 
 /**
- * Reads a hand-off back from the event payload of a run that goes on with a wait. The payload is
- * the function's own, but it is read as untrusted input: anything malformed is dropped, so the
- * run starts over from what CloudFormation sent (a fresh Stop is safe, only slower).
+ * The hand-off of a wait to a fresh run of the function: what it carries, how the next one is
+ * made, and how a run reads it back from its event. The payload is the function's own, but it is
+ * read as untrusted input: anything malformed is dropped, so the run starts over from what
+ * CloudFormation sent (a fresh Stop is safe, only slower).
  */
+
+/** Carried by a run that continues a wait begun by an earlier run. */
+export interface Handoff {
+  /** When the overall wait began (epoch ms). */
+  readonly waitStartedAt: number;
+  /** Which run of this teardown the receiver is (the first run is 1). */
+  readonly run: number;
+  /** What the last run learned (state, since when, pacing), so the receiver goes on from there. */
+  readonly progress?: TeardownProgress;
+}
+
+/** The event field that carries the hand-off. */
+export const HANDOFF_FIELD = 'TeardownHandoff';
+
+/** The hand-off to the run after this one (`previous` is this run's own, if it was handed one). */
+export function nextHandoff(previous: Handoff | undefined, waitStartedAt: number, progress?: TeardownProgress): Handoff {
+  return { waitStartedAt, run: (previous?.run ?? 1) + 1, ...(progress ? { progress } : {}) };
+}
+
+/** The event the next run receives: CloudFormation's, with the hand-off. */
+export function handedOnEvent<E extends object>(event: E, handoff: Handoff): E & { readonly [HANDOFF_FIELD]: Handoff } {
+  return { ...event, [HANDOFF_FIELD]: handoff };
+}
 
 const OPERATIONS: readonly Operation[] = ['StopProjectVersion', 'DeleteProjectVersion'];
 /** A status Rekognition returns, or one of the teardown's own (BUSY, UNKNOWN, GONE). */

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { PUT_RESPONSE_MAX_MS, putResponse, responseBody } from './cfn-response';
-import { Decision, decide, Handoff, Response } from './event-decision';
+import { Decision, decide, Response } from './event-decision';
+import { Handoff, handedOnEvent } from './handoff';
 import { PropagationAllowance } from './iam-propagation';
 import { emitTeardownMetrics } from './metrics';
 import { OWN_STACK_ID_VARIABLE } from './properties';
@@ -83,7 +84,7 @@ async function decideSafely(event: TeardownEvent, context: Context): Promise<Dec
 /** Hands the wait on; answers FAILED if that is not possible, undefined once handed on. */
 async function handOff(event: TeardownEvent, context: Context, handoff: Handoff): Promise<Response | undefined> {
   try {
-    await invokeSelf(context.invokedFunctionArn, { ...event, TeardownHandoff: handoff });
+    await invokeSelf(context.invokedFunctionArn, handedOnEvent(event, handoff));
     log({ message: 'handed on', run: handoff.run, waitStartedAt: handoff.waitStartedAt });
     return undefined;
   } catch (err) {

@@ -1,6 +1,6 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { Handoff, respond, Response } from './event-decision';
-import { readHandoff } from './handoff';
+import { respond, Response } from './event-decision';
+import { Handoff, HANDOFF_FIELD, readHandoff } from './handoff';
 import { ModelProperties, ModelVersion, readModelVersion, readProperties } from './properties';
 import { otherStackReason } from './teardown-reasons';
 
@@ -10,7 +10,7 @@ import { otherStackReason } from './teardown-reasons';
  */
 
 /** A CloudFormation event, or one handed on by an earlier run. */
-export type TeardownEvent = CloudFormationCustomResourceEvent & { readonly TeardownHandoff?: Handoff };
+export type TeardownEvent = CloudFormationCustomResourceEvent & { readonly [HANDOFF_FIELD]?: Handoff };
 
 /** The resource an event is about. */
 export interface ResourceRef {

@@ -1,4 +1,5 @@
 import { isTransient, ModelAnswer, ModelApi, THROTTLE_ERRORS } from './model-api';
+import { isSettled, mayRun } from './model-status';
 import { ModelVersion, TeardownAction } from './properties';
 import {
   afterAdmittedCall,
@@ -91,14 +92,6 @@ export type TeardownOutcome =
     readonly progress?: TeardownProgress;
   };
 
-/** Statuses after which the model may still run (or start running) and so needs a Stop. */
-const MAY_RUN = new Set(['RUNNING', 'STARTING']);
-/**
- * Statuses in which a model neither runs nor moves on by itself, so Delete would be accepted: a
- * Delete refused after Stop saw one of them means something started the model since (a scheduled
- * start sent before the teardown began).
- */
-const SETTLED = new Set(['STOPPED', 'TRAINING_COMPLETED', 'TRAINING_FAILED', 'FAILED', 'COPYING_COMPLETED', 'COPYING_FAILED', 'DEPRECATED', 'EXPIRED']);
 /** Errors with which Rekognition may answer Stop for a model that is not running (undocumented). */
 const NOT_RUNNING_ERRORS = new Set(['ResourceInUseException', 'InvalidParameterException']);
 /**
@@ -215,7 +208,7 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
       if ('status' in answer) {
         see(answer.status);
         sawStopping ||= answer.status === 'STOPPING';
-        stopMayBeNeeded = MAY_RUN.has(answer.status);
+        stopMayBeNeeded = mayRun(answer.status);
         if (!stopMayBeNeeded) {
           // How often this Stop was throttled tells how many teardowns go at once, all of which
           // will poll with Delete: the polls start at the gap the Stop learned.
@@ -228,7 +221,7 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
       } else {
         return fail(failureReason(model, next, answer));
       }
-      const notYetStopped = 'status' in answer && (answer.status === 'STOPPING' || MAY_RUN.has(answer.status));
+      const notYetStopped = 'status' in answer && (answer.status === 'STOPPING' || mayRun(answer.status));
       if (action === 'STOP') {
         if (!notYetStopped) {
           // A model this teardown saw stopping was stopped by it (or by its earlier run).
@@ -265,7 +258,7 @@ export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Pr
       if (state === 'UNKNOWN') {
         see('BUSY');
       }
-      stopMayBeNeeded ||= SETTLED.has(state);
+      stopMayBeNeeded ||= isSettled(state);
       next = stopMayBeNeeded ? 'StopProjectVersion' : 'DeleteProjectVersion';
       await pollBefore(next);
       continue;
