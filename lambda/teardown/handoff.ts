@@ -1,5 +1,5 @@
 import type { PacingState } from './schedule';
-import type { Operation, TeardownProgress } from './teardown';
+import type { Operation, TeardownProgress } from './teardown-step';
 
 /**
  * The hand-off of a wait to a fresh run of the function: what it carries, how the next one is

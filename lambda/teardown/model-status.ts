@@ -40,6 +40,11 @@ export function mayRun(status: string): boolean {
   return STATUS_MEANINGS[status] === 'mayRun';
 }
 
+/** Whether a model in `status` is stopping: after it, Delete is accepted. */
+export function isStopping(status: string): boolean {
+  return STATUS_MEANINGS[status] === 'stopping';
+}
+
 /**
  * Whether a model in `status` neither runs nor moves on by itself, so Delete would be accepted: a
  * Delete refused after Stop saw such a status means something started the model since (a
