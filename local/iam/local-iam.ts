@@ -39,13 +39,13 @@ export class IamError extends Error {
 }
 
 /** Credentials a process signs its calls with. */
-export interface Credentials {
+interface Credentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
 }
 
 /** The answer to "may this caller do this now?". */
-export interface Authorization {
+interface Authorization {
   readonly allowed: boolean;
   /** The caller's ARN (a role's ARN, or the administrator). */
   readonly principal: string;

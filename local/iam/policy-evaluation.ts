@@ -10,7 +10,7 @@
  */
 
 /** One statement of a policy document. */
-export interface PolicyStatement {
+interface PolicyStatement {
   readonly Effect: 'Allow' | 'Deny';
   readonly Action?: string | string[];
   readonly Resource?: string | string[];
