@@ -4,7 +4,7 @@ import { ModelVersion } from './properties';
 import { Retried, RetryDeps, retrying } from './retrying';
 import { StackApi, StackDescription, StackEventSummary, StackResource } from './stack-api';
 import { beforeDelete, claims, StackIntent, stackIntent, TeardownPhase } from './stack-intent';
-import { claimsUnreadableReason, ownStatusUnconfirmedReason, stackUnreadableReason } from './teardown-reasons';
+import { claimsUnreadableReason, ownershipReasons, ownStatusUnconfirmedReason, stackUnreadableReason } from './teardown-reasons';
 
 /**
  * Whether a Delete may end its model: the stack (and its root, when nested) must show that its own
@@ -115,8 +115,7 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
     if ('outOfTime' in before) return unanswered('stack', before);
     if ('error' in before.answered) return { kind: 'failed', reason: stackUnreadableReason(model, before.answered, false) };
     if (before.answered.before === 'createFailed') {
-      const whose = top === stack.stackId ? 'the stack' : 'its root stack';
-      intent = { kind: 'rollBack', reason: `${whose} is being deleted because its create failed (OnFailure DELETE), and a failed create leaves the model as it was` };
+      intent = { kind: 'rollBack', reason: ownershipReasons.createFailed(top !== stack.stackId) };
     }
   }
   if (intent.kind === 'notOurs') {
@@ -133,7 +132,7 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
     // Leaving the model never fails, so that a rollback completes: a claim left behind only keeps
     // the model from a later teardown, and docs/ownership.md says how to release it by hand.
     const kept = 'outOfTime' in released ? released.outOfTime : 'error' in released.answered && !gone(released.answered) ? released.answered : undefined;
-    return { kind: 'leave', reason: `${intent.reason}; ${kept ? `this resource's claim ${ownKey} could not be released (${kept.error})` : 'this resource\'s claim on it was released'}` };
+    return { kind: 'leave', reason: ownershipReasons.released(intent.reason, ownKey, kept?.error) };
   }
   if ('outOfTime' in released) return unanswered('claims', released);
   if (gone(released.answered)) return intent;
@@ -147,7 +146,7 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
   if ('error' in listed.answered) return { kind: 'failed', reason: claimsUnreadableReason(model, listed.answered, false) };
   const others = otherClaims(listed.answered.tags, ownKey);
   if (others.length > 0) {
-    return { kind: 'leave', reason: `${others.length === 1 ? 'another resource claims it' : `${others.length} other resources claim it`} (${others.slice(0, 3).join('; ')}); this resource's claim was released, and the last claimant to leave tears it down` };
+    return { kind: 'leave', reason: ownershipReasons.otherClaims(others) };
   }
   return { ...intent, tags: listed.answered.tags };
 }

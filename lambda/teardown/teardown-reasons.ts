@@ -179,6 +179,23 @@ export const stackIntentReasons = {
   claimedInStack: (logicalId: string, status: string) => `resource ${logicalId} of the stack still claims it (${status})`,
 };
 
+/** Why a Delete leaves the model, from the claims and the stack's events (`ownership.ts`). */
+export const ownershipReasons = {
+  createFailed: (ofRoot: boolean) =>
+    `${ofRoot ? 'its root stack' : 'the stack'} is being deleted because its create failed (OnFailure DELETE), and a failed create leaves the model as it was`,
+  released: (why: string, ownKey: string, keptError: string | undefined) =>
+    `${why}; ${keptError ? `this resource's claim ${ownKey} could not be released (${keptError})` : 'this resource\'s claim on it was released'}`,
+  otherClaims: (others: readonly string[]) =>
+    `${others.length === 1 ? 'another resource claims it' : `${others.length} other resources claim it`} (${others.slice(0, 3).join('; ')}); this resource's claim was released, and the last claimant to leave tears it down`,
+};
+
+/** What a finished teardown did (`teardown-step.ts`), for the Delete's SUCCESS reason. */
+export const doneSummaries = {
+  deleted: 'the model is deleted',
+  gone: 'the model no longer exists',
+  notRunning: (statusOrError: string) => `the model is not running (${statusOrError})`,
+};
+
 /** The entry point's own failures (`index.ts`). */
 export const runReasons = {
   unexpected: (error: string) => `The teardown failed unexpectedly (${error}); see the function's log, and please report it.`,

@@ -12,7 +12,7 @@ import {
   pollDelayMs,
   stopBackoff,
 } from './schedule';
-import { failureReason } from './teardown-reasons';
+import { doneSummaries, failureReason } from './teardown-reasons';
 
 /**
  * The teardown of one model as a state machine, learned from what StopProjectVersion and
@@ -134,7 +134,7 @@ export function step(teardown: StepContext, memory: StepMemory, reply: Reply, no
     // it, or by a twin delivery of the same event (Lambda may deliver one twice): counted once,
     // by whichever run answers first.
     const sawModel = admitted.state !== 'UNKNOWN' && admitted.state !== 'GONE';
-    const summary = admitted.deleteAccepted ? 'the model is deleted' : 'the model no longer exists';
+    const summary = admitted.deleteAccepted ? doneSummaries.deleted : doneSummaries.gone;
     return finish(seen(admitted, 'GONE', now), { result: 'DONE', summary, tornDown: admitted.deleteAccepted || sawModel });
   }
   return operation === 'StopProjectVersion' ? afterStop(teardown, admitted, answer, now) : afterDelete(teardown, admitted, answer, now);
@@ -172,7 +172,7 @@ function afterStop(teardown: StepContext, memory: StepMemory, answer: ModelAnswe
   const notYetStopped = 'status' in answer && (isStopping(answer.status) || mayRun(answer.status));
   if (teardown.action === 'STOP') {
     // A model this teardown saw stopping was stopped by it (or by its earlier run).
-    const summary = `the model is not running (${'status' in answer ? answer.status : answer.error})`;
+    const summary = doneSummaries.notRunning('status' in answer ? answer.status : answer.error);
     return notYetStopped ? poll(teardown, learned, 'StopProjectVersion', now) : finish(learned, { result: 'DONE', summary, tornDown: learned.sawStopping });
   }
   if (notYetStopped) {
