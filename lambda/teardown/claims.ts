@@ -11,10 +11,14 @@ import { CLAIM_TAG_KEY_PREFIX } from './properties';
 /** The longest tag value Rekognition accepts. */
 const MAX_VALUE_LENGTH = 256;
 
+/** 32 hex characters unique to resource `logicalId` of stack `stackId`: what the resource's tag keys end with. */
+export function resourceDigest(stackId: string, logicalId: string): string {
+  return createHash('sha256').update(`${stackId}\n${logicalId}`).digest('hex').slice(0, 32);
+}
+
 /** The tag key of the claim of resource `logicalId` of stack `stackId`. */
 export function claimKey(stackId: string, logicalId: string): string {
-  const digest = createHash('sha256').update(`${stackId}\n${logicalId}`).digest('hex').slice(0, 32);
-  return `${CLAIM_TAG_KEY_PREFIX}${digest}`;
+  return `${CLAIM_TAG_KEY_PREFIX}${resourceDigest(stackId, logicalId)}`;
 }
 
 /** The tag value of that claim: the logical id and the stack id, readable in the console. */

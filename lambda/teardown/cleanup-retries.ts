@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import { resourceDigest } from './claims';
 
 /**
  * CloudFormation makes three attempts at a Delete that fails in an update's cleanup, then drops
@@ -34,8 +34,7 @@ export interface CleanupFailure {
 
 /** The mark's key for resource `logicalId` of stack `stackId` (1 to 128 characters, as Rekognition allows). */
 export function cleanupFailureKey(stackId: string, logicalId: string): string {
-  const digest = createHash('sha256').update(`${stackId}\n${logicalId}`).digest('hex').slice(0, 32);
-  return `${CLEANUP_FAILURE_TAG_KEY_PREFIX}${digest}`;
+  return `${CLEANUP_FAILURE_TAG_KEY_PREFIX}${resourceDigest(stackId, logicalId)}`;
 }
 
 /** The mark's value: `<failedAt> <attempt> <state>`. */

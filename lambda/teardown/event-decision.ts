@@ -1,11 +1,11 @@
 import { ResponseStatus } from './cfn-response';
 import { CLEANUP_DELETE_ATTEMPTS, CleanupFailure, cleanupFailureKey, cleanupFailureValue, readCleanupFailure } from './cleanup-retries';
 import { Handoff, nextHandoff } from './handoff';
-import { ModelApi } from './model-api';
+import { ModelApi, TagAnswer } from './model-api';
 import { checkOwnership, recordClaim } from './ownership';
 import { ModelProperties, ModelVersion } from './properties';
 import type { AdoptRequest, DeleteRequest, Request } from './request';
-import { retrying, RetryDeps } from './retrying';
+import { lastAnswer, retrying, RetryDeps } from './retrying';
 import { StackApi } from './stack-api';
 import { TeardownPhase } from './stack-intent';
 import { TeardownOutcome, TeardownProgress, TeardownRequest } from './teardown';
@@ -91,7 +91,7 @@ async function decideAdopt(request: AdoptRequest, deps: DecisionDeps): Promise<D
   if (properties.recordsClaim) {
     const modelDeps = { ...deps, models: deps.models(model.region) };
     const claimed = await recordClaim(model, request.stackId, request.logicalId, modelDeps, deps.runDeadline);
-    const answer = 'outOfTime' in claimed ? claimed.outOfTime : claimed.answered;
+    const answer = lastAnswer(claimed);
     if ('error' in answer) {
       // The model of an unchanged ARN may have been deleted by hand: nothing left to claim, nothing to refuse.
       if (previous?.arn === model.arn && answer.error === 'ResourceNotFoundException') {
@@ -235,22 +235,23 @@ async function answeredByAnotherDelivery(request: DeleteRequest, stacks: StackAp
 const ANSWERED_WHEN_UNREADABLE = new Set(['AccessDenied', 'AccessDeniedException', 'ValidationError', 'InvalidClientTokenId', 'UnrecognizedClientException', 'ExpiredToken']);
 
 /** Marks the model with a failed cleanup teardown; a mark that cannot be written is logged, and the next attempt waits again. */
-async function markCleanupFailure(model: ModelVersion, key: string, failure: CleanupFailure, deps: DecisionDeps): Promise<void> {
-  const tagged = await retrying('TagResource', () => deps.models(model.region).tagResource(model.arn, { [key]: cleanupFailureValue(failure) }),
-    deps, deps.runDeadline, deps.models(model.region).maxCallMs);
-  const answer = 'outOfTime' in tagged ? tagged.outOfTime : tagged.answered;
-  if ('error' in answer) {
-    deps.log({ message: 'cleanup failure not marked', model: model.arn, error: answer.error });
-  }
+function markCleanupFailure(model: ModelVersion, key: string, failure: CleanupFailure, deps: DecisionDeps): Promise<void> {
+  return changeCleanupMark(model, 'TagResource', (api) => api.tagResource(model.arn, { [key]: cleanupFailureValue(failure) }), 'cleanup failure not marked', deps);
 }
 
 /** Removes the mark after the last attempt CloudFormation makes. */
-async function unmarkCleanupFailure(model: ModelVersion, key: string, deps: DecisionDeps): Promise<void> {
-  const untagged = await retrying('UntagResource', () => deps.models(model.region).untagResource(model.arn, [key]),
-    deps, deps.runDeadline, deps.models(model.region).maxCallMs);
-  const answer = 'outOfTime' in untagged ? untagged.outOfTime : untagged.answered;
+function unmarkCleanupFailure(model: ModelVersion, key: string, deps: DecisionDeps): Promise<void> {
+  return changeCleanupMark(model, 'UntagResource', (api) => api.untagResource(model.arn, [key]), 'cleanup failure mark not removed', deps);
+}
+
+/** Writes or removes the mark, retried until the run's deadline; a change that fails is only logged. */
+async function changeCleanupMark(
+  model: ModelVersion, operation: string, change: (api: ModelApi) => Promise<TagAnswer>, failureMessage: string, deps: DecisionDeps,
+): Promise<void> {
+  const api = deps.models(model.region);
+  const answer = lastAnswer(await retrying(operation, () => change(api), deps, deps.runDeadline, api.maxCallMs));
   if ('error' in answer) {
-    deps.log({ message: 'cleanup failure mark not removed', model: model.arn, error: answer.error });
+    deps.log({ message: failureMessage, model: model.arn, error: answer.error });
   }
 }
 

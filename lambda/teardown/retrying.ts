@@ -23,6 +23,11 @@ export type Retried<T> =
   | { readonly answered: T | ErrorAnswer }
   | { readonly outOfTime: ErrorAnswer; readonly throttled: boolean };
 
+/** The answer the calls ended with: the last one, whether or not the deadline came first. */
+export function lastAnswer<T>(retried: Retried<T>): T | ErrorAnswer {
+  return 'outOfTime' in retried ? retried.outOfTime : retried.answered;
+}
+
 /**
  * Calls `call` until it answers anything but a transient error, or until another call could not
  * finish before `deadline` (every call may take up to `maxCallMs`). The first call is always made.

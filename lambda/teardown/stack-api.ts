@@ -24,13 +24,8 @@ export interface StackResource {
   readonly resourceStatus: string;
 }
 
-/** One event of the stack, as DescribeStackEvents lists it (newest first). */
-export interface StackEventSummary {
-  readonly logicalResourceId: string;
-  readonly physicalResourceId?: string;
-  readonly resourceType: string;
-  readonly resourceStatus: string;
-}
+/** One event of the stack, as DescribeStackEvents lists it (newest first): the resource it is about, with its status then. */
+export type StackEventSummary = StackResource;
 
 /** What DescribeStacks answered. */
 export type DescribeAnswer = StackDescription | ErrorAnswer;

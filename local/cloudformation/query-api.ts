@@ -233,9 +233,7 @@ export class CloudFormationQueryApi {
         const stack = this.stackNamed(required(form, 'StackName'));
         authorize(stack.stackId);
         const resources = [...stack.resources.values()].map((r) => this.visible(stack, r));
-        const start = pageStart(form.get('NextToken'), stack);
-        const page = resources.slice(start, start + PAGE_SIZE);
-        const next = nextPageToken(stack, start, resources.length);
+        const { page, next } = pageOf(resources, form.get('NextToken'), stack);
         return node('StackResourceSummaries', page.map((r) => member([
           element('LogicalResourceId', r.logicalId),
           element('PhysicalResourceId', r.physicalId),
@@ -250,9 +248,7 @@ export class CloudFormationQueryApi {
         const stack = this.stackNamed(required(form, 'StackName'));
         authorize(stack.stackId);
         const events = [...stack.events].reverse();
-        const start = pageStart(form.get('NextToken'), stack);
-        const page = events.slice(start, start + PAGE_SIZE);
-        const next = nextPageToken(stack, start, events.length);
+        const { page, start, next } = pageOf(events, form.get('NextToken'), stack);
         return node('StackEvents', page.map((e, i) => member([
           element('StackId', e.stackId),
           element('EventId', `${e.logicalResourceId}-${events.length - start - i}`),
@@ -312,9 +308,11 @@ function pageStart(token: string | null, stack: LiveStack): number {
   throw new CloudFormationError('ValidationError', 'Invalid NextToken');
 }
 
-/** The token of the page after the one starting at `start` of `total` items, if there is one (read back by {@link pageStart}). */
-function nextPageToken(stack: LiveStack, start: number, total: number): string | undefined {
-  return start + PAGE_SIZE < total ? Buffer.from(JSON.stringify({ s: stack.stackId, o: start + PAGE_SIZE })).toString('base64') : undefined;
+/** The page of `items` that `token` names (the first without one), where it starts, and the token of the next page if there is one. */
+function pageOf<T>(items: readonly T[], token: string | null, stack: LiveStack): { page: T[]; start: number; next?: string } {
+  const start = pageStart(token, stack);
+  const next = start + PAGE_SIZE < items.length ? Buffer.from(JSON.stringify({ s: stack.stackId, o: start + PAGE_SIZE })).toString('base64') : undefined;
+  return { page: items.slice(start, start + PAGE_SIZE), start, next };
 }
 
 function stackXml(stack: LiveStack): string {

@@ -1,5 +1,5 @@
 import { CfnParameter, CfnResource } from 'aws-cdk-lib';
-import { addRunningModel, eventOf, indexOf, modelArn, modelResourceId, stackOf, statusesOf, teardownCalls } from './stack-test-kit';
+import { addRunningModel, eventOf, expectReplacedInCleanup, indexOf, modelArn, modelResourceId, stackOf, statusesOf, teardownCalls } from './stack-test-kit';
 import { LocalAws } from '../../local/local-aws';
 import { CustomLabelsModelLifecycle } from '../../src';
 
@@ -30,14 +30,7 @@ test('a new literal projectVersionArn: UPDATE_COMPLETE, the old model deleted in
 
   const update = await deployWith(newArn);
 
-  expect(update.status).toBe('UPDATE_COMPLETE');
-  expect(eventOf(update, modelId, 'UPDATE_COMPLETE')?.physicalResourceId).toBe(newArn);
-  const cleanup = indexOf(update, 'LiteralArn', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
-  expect(indexOf(update, modelId, 'DELETE_COMPLETE')).toBeGreaterThan(cleanup);
-  expect(eventOf(update, modelId, 'DELETE_COMPLETE')?.physicalResourceId).toBe(oldArn);
-  expect(aws.sim.status(oldArn)).toBeUndefined();
-  expect(aws.sim.status(newArn)).toBe('RUNNING');
-  expect(teardownCalls(update, newArn)).toEqual([]);
+  expectReplacedInCleanup(aws, update, 'LiteralArn', modelId, oldArn, newArn);
 });
 
 test('a new ARN through a CfnParameter: the Update is refused with how to replace the model, the stack rolls back, both models untouched', async () => {

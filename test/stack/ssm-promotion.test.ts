@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { addRunningModel, eventOf, indexOf, modelArn, modelResourceId, teardownCalls } from './stack-test-kit';
+import { addRunningModel, expectReplacedInCleanup, modelArn, modelResourceId } from './stack-test-kit';
 import { PromotedModelStack } from '../../examples/promoted-model-stack';
 import { LOCAL_ACCOUNT, LOCAL_ENV, LOCAL_REGION, LocalAws } from '../../local/local-aws';
 
@@ -95,13 +95,6 @@ describe('promoting a model: the parameter names v2 instead of v1', () => {
 
     const update = await deployWith(v2);
 
-    expect(update.status).toBe('UPDATE_COMPLETE');
-    expect(eventOf(update, modelId, 'UPDATE_COMPLETE')?.physicalResourceId).toBe(v2);
-    const cleanup = indexOf(update, 'Promoted', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
-    expect(indexOf(update, modelId, 'DELETE_COMPLETE')).toBeGreaterThan(cleanup);
-    expect(eventOf(update, modelId, 'DELETE_COMPLETE')?.physicalResourceId).toBe(v1);
-    expect(aws.sim.status(v1)).toBeUndefined();
-    expect(aws.sim.status(v2)).toBe('RUNNING');
-    expect(teardownCalls(update, v2)).toEqual([]);
+    expectReplacedInCleanup(aws, update, 'Promoted', modelId, v1, v2);
   });
 });

@@ -48,6 +48,30 @@ export function indexOf(report: StackOperationReport, logicalId: string, status:
   return index;
 }
 
+/**
+ * The update replaced the model of resource `modelId` of stack `stackName`: the new one adopted
+ * (and not touched), the old one torn down in the cleanup phase.
+ */
+export function expectReplacedInCleanup(
+  aws: LocalAws, update: StackOperationReport, stackName: string, modelId: string, oldArn: string, newArn: string,
+): void {
+  expect(update.status).toBe('UPDATE_COMPLETE');
+  expect(eventOf(update, modelId, 'UPDATE_COMPLETE')?.physicalResourceId).toBe(newArn);
+  const cleanup = indexOf(update, stackName, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+  expect(indexOf(update, modelId, 'DELETE_COMPLETE')).toBeGreaterThan(cleanup);
+  expect(eventOf(update, modelId, 'DELETE_COMPLETE')?.physicalResourceId).toBe(oldArn);
+  expect(aws.sim.status(oldArn)).toBeUndefined();
+  expect(aws.sim.status(newArn)).toBe('RUNNING');
+  expect(teardownCalls(update, newArn)).toEqual([]);
+}
+
+/**
+ * IAM applies a deploy's policies at once in the tests whose function runs are cut to a few
+ * seconds: such a run leaves the Create no room to wait for them (a real run has 15 minutes), and
+ * test/stack/strict-iam.test.ts plays that wait.
+ */
+export const SHORT_RUNS_IAM_DELAY_MS = 0;
+
 /** The Stop and Delete calls of the report that named `arn`. */
 export function teardownCalls(report: StackOperationReport, arn: string): CallRecord[] {
   return report.rekognitionCalls.filter((c) => c.arn === arn && (c.operation === 'StopProjectVersion' || c.operation === 'DeleteProjectVersion'));

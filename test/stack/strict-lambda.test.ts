@@ -1,4 +1,4 @@
-import { eventOf, modelArn, modelResourceId, stackOf, statusesOf, teardownCalls } from './stack-test-kit';
+import { eventOf, modelArn, modelResourceId, SHORT_RUNS_IAM_DELAY_MS, stackOf, statusesOf, teardownCalls } from './stack-test-kit';
 import { LocalAws, StackOperationReport } from '../../local/local-aws';
 import { CustomLabelsModelLifecycle } from '../../src';
 
@@ -12,11 +12,6 @@ import { CustomLabelsModelLifecycle } from '../../src';
 jest.setTimeout(180_000);
 
 const RUN_BUDGET_MS = 22_000;
-/**
- * IAM applies the deploy's policies at once here: a run this short leaves the Create no room to
- * wait for them (a real run has 15 minutes), and test/stack/strict-iam.test.ts plays that wait.
- */
-const SHORT_RUNS_IAM_DELAY_MS = 0;
 
 const metricLines = (report: StackOperationReport) => report.functionRuns.flatMap((run) => run.logs).filter((line) => '_aws' in line);
 
@@ -72,12 +67,14 @@ describe('every hand-off delivered twice (the default of the stack tests)', () =
   });
 });
 
-// Known defect, skipped: twin runs (a hand-off Lambda delivered twice) run the same teardown side
-// by side; when both have the model's Delete accepted and answer within CloudFormation's status
-// lag of each other, neither can see the other's answer taken, and each counts a teardown. How
-// many twins finish together depends on the machine's load, so the count is 1 to the number of
-// twin chains. Counting once needs state the twins share (a lease on the model, say), not built yet.
-describe.skip('Teardowns counted once however many twins finish together (known defect: each twin counts)', () => {
+// Skipped, waiting for a fix of a known defect: twin runs (a hand-off Lambda delivered twice) run
+// the same teardown side by side; when both have the model's Delete accepted and answer within
+// CloudFormation's status lag of each other, neither can see the other's answer taken, and each
+// counts a teardown, so `Teardowns` reads 1 to the number of twin chains, as the machine's load
+// decides. No open issue covers it yet: the closing note of 2026-12-06 asks for one ("Teardowns
+// counted once under duplicate delivery": a lease the twins share, on the model's tags say), and
+// the issue that builds it unskips this test.
+describe.skip('Teardowns counted once however many twins finish together (known defect: each twin counts; waits for the issue proposed on 2026-12-06)', () => {
   let aws: LocalAws;
   beforeAll(async () => {
     aws = await LocalAws.start({ lambda: { budgetMs: RUN_BUDGET_MS }, iamPropagationDelayMs: SHORT_RUNS_IAM_DELAY_MS });

@@ -1,5 +1,6 @@
 import { deployModels, E2EStack } from './e2e-kit';
 import { LocalAws, modelArn } from '../../../local/local-aws';
+import { SHORT_RUNS_IAM_DELAY_MS } from '../../stack/stack-test-kit';
 
 /**
  * Waits longer than one run of the function: the real bundle hands the same request on to a
@@ -13,11 +14,6 @@ import { LocalAws, modelArn } from '../../../local/local-aws';
 jest.setTimeout(180_000);
 
 const RUN_BUDGET_MS = 22_000;
-/**
- * IAM applies the deploy's policies at once here: a run this short leaves the Create no room to
- * wait for them (a real run has 15 minutes), and test/stack/strict-iam.test.ts plays that wait.
- */
-const SHORT_RUNS_IAM_DELAY_MS = 0;
 
 describe('a stop longer than one run', () => {
   let aws: LocalAws;
