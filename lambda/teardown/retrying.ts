@@ -6,7 +6,7 @@ import { INITIAL_PACING_STATE, Pacing, PacingState, stopBackoff } from './schedu
  * tag calls) while it answers throttling, a server fault or a network failure, until a deadline.
  * Throttled reads are common when many models go at once, and giving up on one would fail a stack
  * delete, or orphan a model in an update's cleanup. They retry with the Stop's backoff (full
- * jitter, at most 6 s): a Delete's reads come before its Stop, and the model bills until then.
+ * jitter): a Delete's reads come before its Stop, and the model bills until then.
  */
 
 /** What retrying needs from the run. */
@@ -31,6 +31,8 @@ export function lastAnswer<T>(retried: Retried<T>): T | ErrorAnswer {
 /**
  * Calls `call` until it answers anything but a transient error, or until another call could not
  * finish before `deadline` (every call may take up to `maxCallMs`). The first call is always made.
+ * `turnWait`, asked after a throttled call, may give the pause until the model's turn instead of
+ * the backoff (turns.ts).
  */
 export async function retrying<T extends object>(
   operation: string,
@@ -38,6 +40,7 @@ export async function retrying<T extends object>(
   deps: RetryDeps,
   deadline: number,
   maxCallMs: number,
+  turnWait?: () => number | undefined,
 ): Promise<Retried<T>> {
   let pacing: PacingState = INITIAL_PACING_STATE;
   let throttled = false;
@@ -46,11 +49,13 @@ export async function retrying<T extends object>(
     if (!('error' in answer) || !isTransient(answer)) {
       return { answered: answer };
     }
-    throttled ||= THROTTLE_ERRORS.has(answer.error);
+    const throttledNow = THROTTLE_ERRORS.has(answer.error);
+    throttled ||= throttledNow;
     if (attempt === 1) {
       deps.log({ message: 'retrying', operation, error: answer.error, attempt });
     }
-    const retry = stopBackoff(deps.pacing, pacing, deps.random);
+    const untilTurn = throttledNow ? turnWait?.() : undefined;
+    const retry = untilTurn === undefined ? stopBackoff(deps.pacing, pacing, deps.random) : { pauseMs: untilTurn, state: pacing };
     pacing = retry.state;
     if (deps.now() + retry.pauseMs + maxCallMs > deadline) {
       deps.log({ message: 'retries out of time', operation, error: answer.error, attempt });

@@ -15,6 +15,11 @@ export interface Pacing {
   readonly pollGrowth: number;
   /** Longest pause between two looks at a model's state while calls get through, in ms. */
   readonly maxPollMs: number;
+  /**
+   * While the model is deleting, no pause is shorter than this fraction of the whole wait so far: after a
+   * long stop, a few seconds more of the delete are a small share of the wait, and cost no calls.
+   */
+  readonly deletingPollShare: number;
   /** Shortest backoff after a throttled or failed call, in ms. */
   readonly firstBackoffMs: number;
   /** Longest backoff after throttled or failed calls, in ms. */
@@ -27,6 +32,8 @@ export interface Pacing {
   readonly admittedRateGrowth: number;
   /** Longest gap between two calls of one operation that throttling may impose (before jitter), in ms. */
   readonly maxCallGapMs: number;
+  /** How long one model's turn lasts when the models of a stack take turns (turns.ts), in ms. */
+  readonly turnMs: number;
 }
 
 /** What the teardown has learned about the shared limit of one operation; carried from run to run. */
@@ -43,28 +50,35 @@ export interface PacingState {
  * of the wait and a long wait costs few calls (BENCHMARKS.md measures the trade-off). Each
  * throttled call cuts the operation's call rate to a quarter and each call that gets through
  * raises it by a tenth, so that teardowns sharing a limit slow down together. A throttled Stop
- * retries after its own backoff ("full jitter", at most 6 s), which ignores the learned gap: a
- * running model bills until its Stop is accepted. A throttled poll waits for the gap: it only
- * looked too soon. BENCHMARKS.md (section 6) measures what this costs in throttled calls.
+ * retries after its own short backoff ("full jitter", at most 2 s), which ignores the learned gap:
+ * a running model bills until its Stop is accepted. A throttled poll waits for the gap: it only
+ * looked too soon. The models of one stack take turns of 220 ms: slightly more than a fifth of a
+ * second, so that a stack's turns alone stay within 5 calls per second of an operation and leave room
+ * for the retries of server errors. BENCHMARKS.md (section 6) measures what this costs in throttled calls.
  */
 export const DEFAULT_PACING: Pacing = {
   firstPollMs: 1_000,
-  pollGrowth: 0.25,
-  maxPollMs: 22_000,
+  pollGrowth: 0.15,
+  maxPollMs: 40_000,
+  deletingPollShare: 0.04,
   firstBackoffMs: 1_000,
   maxBackoffMs: 20_000,
-  maxStopBackoffMs: 6_000,
+  maxStopBackoffMs: 2_000,
   throttleRateFactor: 0.25,
   admittedRateGrowth: 0.1,
   maxCallGapMs: 22_000,
+  turnMs: 220,
 };
 
 /** Nothing learned yet: no limit seen. */
 export const INITIAL_PACING_STATE: PacingState = { callGapMs: 0, backoffMs: 0 };
 
-/** Pause before looking at a state again, with ±20% jitter so that many models spread out. */
-export function pollDelayMs(pacing: Pacing, stateAgeMs: number, random: () => number): number {
-  const base = Math.min(pacing.maxPollMs, Math.max(pacing.firstPollMs, stateAgeMs * pacing.pollGrowth));
+/**
+ * Pause before looking at a state again, never shorter than `floorMs` (nor longer than the longest
+ * pause), with ±20% jitter so that many models spread out.
+ */
+export function pollDelayMs(pacing: Pacing, stateAgeMs: number, random: () => number, floorMs = 0): number {
+  const base = Math.min(pacing.maxPollMs, Math.max(pacing.firstPollMs, stateAgeMs * pacing.pollGrowth, floorMs));
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
@@ -111,7 +125,7 @@ export function stopBackoff(pacing: Pacing, state: PacingState, random: () => nu
 }
 
 /** Pause before the next look at the model: the schedule's, but never less than the operation's learned gap (jittered). */
-export function nextPollMs(pacing: Pacing, state: PacingState, stateAgeMs: number, random: () => number): number {
-  const scheduled = pollDelayMs(pacing, stateAgeMs, random);
+export function nextPollMs(pacing: Pacing, state: PacingState, stateAgeMs: number, random: () => number, floorMs = 0): number {
+  const scheduled = pollDelayMs(pacing, stateAgeMs, random, floorMs);
   return Math.max(scheduled, Math.round(state.callGapMs * (0.8 + 0.4 * random())));
 }

@@ -13,6 +13,7 @@ import {
   stopBackoff,
 } from './schedule';
 import { doneSummaries, failureReason } from './teardown-reasons';
+import { onTurnMs, Turns, untilTurnMs } from './turns';
 
 /**
  * The teardown of one model as a state machine, learned from what StopProjectVersion and
@@ -54,6 +55,8 @@ export interface StepMemory extends TeardownProgress {
   readonly transientStreak: number;
   /** When this run last sent each operation (epoch ms): the rate a throttled call was sent at. */
   readonly lastCallAt: Readonly<Partial<Record<Operation, number>>>;
+  /** Whether a throttled call before the Stop has waited for the model's turn (it waits once; see turns.ts). */
+  readonly turnTaken: boolean;
 }
 
 /** What stays the same over the steps of a teardown. */
@@ -62,6 +65,10 @@ export interface StepContext {
   readonly action: TeardownAction;
   readonly pacing: Pacing;
   readonly random: () => number;
+  /** When the overall wait began (epoch ms), perhaps in an earlier run. */
+  readonly waitStartedAt: number;
+  /** The model's turns among those its stack deletes at once; undefined when deleted alone. */
+  readonly turns?: Turns;
 }
 
 /** What the last call, of the operation `memory.next`, answered, and when it was sent (epoch ms). */
@@ -95,8 +102,11 @@ export interface Step {
 /** Errors with which Rekognition may answer Stop for a model that is not running (undocumented). */
 const NOT_RUNNING_ERRORS = new Set(['ResourceInUseException', 'InvalidParameterException']);
 
-/** What a run knows before its first call: what an earlier run handed on, or nothing; its first call is `next`, at once. */
-export function startMemory(progress: TeardownProgress | undefined, now: number, pacing: Pacing): StepMemory {
+/**
+ * What a run knows before its first call: what an earlier run handed on, or nothing, and whether
+ * the claims read before it already waited for the model's turn; its first call is `next`, at once.
+ */
+export function startMemory(progress: TeardownProgress | undefined, now: number, pacing: Pacing, turnTaken = false): StepMemory {
   const capped = (learned: PacingState): PacingState => ({ ...learned, callGapMs: Math.min(learned.callGapMs, pacing.maxCallGapMs) });
   return {
     state: progress?.state ?? 'UNKNOWN',
@@ -111,6 +121,7 @@ export function startMemory(progress: TeardownProgress | undefined, now: number,
     sawStopping: progress?.state === 'STOPPING',
     transientStreak: 0,
     lastCallAt: {},
+    turnTaken,
   };
 }
 
@@ -142,24 +153,33 @@ export function step(teardown: StepContext, memory: StepMemory, reply: Reply, no
 
 /**
  * After a throttled or failed call, the same call again. A Stop, which ends the billing, retries
- * after a short backoff of its own and never waits for a gap; a poll waits at least the gap
- * learned for its operation, since it only looked too soon, but no longer than the schedule would
- * wait at the state's age, so that throttling unrelated to the rate cannot stall a wait.
+ * after a short backoff of its own and never waits for a gap, but the first throttled call before
+ * it waits for the model's turn, when its stack deletes several at once. A poll waits at least the
+ * gap learned for its operation, since it only looked too soon, but no longer than the schedule
+ * would wait at the state's age, so that throttling unrelated to the rate cannot stall a wait; and
+ * then for the model's turn.
  */
 function retry(teardown: StepContext, memory: StepMemory, answer: ErrorAnswer, previousCallAt: number | undefined, now: number): Step {
-  const { pacing, random } = teardown;
+  const { pacing, random, turns } = teardown;
   const operation = memory.next;
-  const learned = THROTTLE_ERRORS.has(answer.error)
+  const throttled = THROTTLE_ERRORS.has(answer.error);
+  const learned = throttled
     ? afterThrottledCall(pacing, memory.pacing[operation], previousCallAt === undefined ? 0 : now - previousCallAt)
     : memory.pacing[operation];
-  const stop = operation === 'StopProjectVersion' && memory.stopMayBeNeeded;
-  const backedOff = (stop ? stopBackoff : backoff)(pacing, learned, random);
-  const retrying = withPacing({ ...memory, transientStreak: memory.transientStreak + 1 }, operation, backedOff.state);
-  if (stop) {
-    return { memory: retrying, action: { call: operation, afterMs: backedOff.pauseMs } };
+  const retrying = { ...memory, transientStreak: memory.transientStreak + 1 };
+  if (operation === 'StopProjectVersion' && memory.stopMayBeNeeded) {
+    if (throttled && turns && !memory.turnTaken) {
+      const onTurn = withPacing({ ...retrying, turnTaken: true }, operation, learned);
+      return { memory: onTurn, action: { call: operation, afterMs: untilTurnMs(turns, pacing.turnMs, now) } };
+    }
+    const backedOff = stopBackoff(pacing, learned, random);
+    return { memory: withPacing(retrying, operation, backedOff.state), action: { call: operation, afterMs: backedOff.pauseMs } };
   }
+  const backedOff = backoff(pacing, learned, random);
   const gapMs = Math.min(backedOff.state.callGapMs, pollDelayMs(pacing, now - memory.stateSince, random));
-  return { memory: retrying, action: { call: operation, afterMs: Math.max(backedOff.pauseMs, Math.round(gapMs * (0.8 + 0.4 * random()))) } };
+  const afterMs = Math.max(backedOff.pauseMs, Math.round(gapMs * (0.8 + 0.4 * random())));
+  const action = { call: operation, afterMs: onTurnMs(turns, pacing.turnMs, now, afterMs) };
+  return { memory: withPacing(retrying, operation, backedOff.state), action };
 }
 
 /** After Stop answered with a status or a not-running error. */
@@ -182,17 +202,9 @@ function afterStop(teardown: StepContext, memory: StepMemory, answer: ModelAnswe
   return { memory: { ...learned, next: 'DeleteProjectVersion' }, action: { call: 'DeleteProjectVersion' } };
 }
 
-/** What a status Stop answered says: whether the model may still need a Stop, and the pace of the polls to come. */
+/** What a status Stop answered says: whether the model may still need a Stop, and whether it was seen stopping. */
 function stopSaw(memory: StepMemory, status: string, now: number): StepMemory {
-  const stopMayBeNeeded = mayRun(status);
-  const learned = { ...seen(memory, status, now), sawStopping: memory.sawStopping || isStopping(status), stopMayBeNeeded };
-  if (stopMayBeNeeded) {
-    return learned;
-  }
-  // How often this Stop was throttled tells how many teardowns go at once, all of which will poll
-  // with Delete: the polls start at the gap the Stop learned.
-  const callGapMs = Math.max(memory.pacing.DeleteProjectVersion.callGapMs, memory.pacing.StopProjectVersion.callGapMs);
-  return withPacing(learned, 'DeleteProjectVersion', { ...memory.pacing.DeleteProjectVersion, callGapMs });
+  return { ...seen(memory, status, now), sawStopping: memory.sawStopping || isStopping(status), stopMayBeNeeded: mayRun(status) };
 }
 
 /** After Delete answered with a status or an error other than not found. */
@@ -214,10 +226,15 @@ function afterDelete(teardown: StepContext, memory: StepMemory, answer: ModelAns
   return fail(teardown, memory, answer);
 }
 
-/** Look at the model again with `operation`, after the schedule's pause, at least that operation's learned gap. */
+/**
+ * Look at the model again with `operation`, after the schedule's pause (at least that operation's
+ * learned gap, and while the model deletes a share of the whole wait), on the model's turn.
+ */
 function poll(teardown: StepContext, memory: StepMemory, operation: Operation, now: number): Step {
-  const afterMs = nextPollMs(teardown.pacing, memory.pacing[operation], now - memory.stateSince, teardown.random);
-  return { memory: { ...memory, next: operation }, action: { call: operation, afterMs } };
+  const { pacing, random, turns } = teardown;
+  const floorMs = memory.state === 'DELETING' ? pacing.deletingPollShare * (now - teardown.waitStartedAt) : 0;
+  const afterMs = nextPollMs(pacing, memory.pacing[operation], now - memory.stateSince, random, floorMs);
+  return { memory: { ...memory, next: operation }, action: { call: operation, afterMs: onTurnMs(turns, pacing.turnMs, now, afterMs) } };
 }
 
 /** `memory` having seen the model in `state` at `now`: a new state starts its age. */

@@ -3,6 +3,7 @@ import { ModelVersion, TeardownAction } from './properties';
 import { Pacing } from './schedule';
 import { timeoutReason } from './teardown-reasons';
 import { Finished, ObservedState, progressOf, startMemory, step, StepAction, StepContext, TeardownProgress } from './teardown-step';
+import { Turns } from './turns';
 
 /**
  * The loop around the teardown's state machine (teardown-step.ts): it sleeps, makes the call the
@@ -25,6 +26,10 @@ export interface TeardownRequest {
   readonly runDeadline: number;
   /** What an earlier run of this teardown learned, to go on from there. */
   readonly progress?: TeardownProgress;
+  /** The model's turns among those its stack deletes at once (turns.ts); undefined when deleted alone. */
+  readonly turns?: Turns;
+  /** Whether the claims read before the teardown already waited for the model's turn. */
+  readonly turnTaken?: boolean;
 }
 
 /** The calls a teardown makes: only Stop and Delete, since the claims are settled before it starts. */
@@ -58,8 +63,10 @@ export type TeardownOutcome =
  */
 export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Promise<TeardownOutcome> {
   const { model, progress } = request;
-  const teardown: StepContext = { model, action: request.action, pacing: deps.pacing, random: deps.random };
-  let memory = startMemory(progress, deps.now(), deps.pacing);
+  const teardown: StepContext = {
+    model, action: request.action, pacing: deps.pacing, random: deps.random, waitStartedAt: request.waitStartedAt, turns: request.turns,
+  };
+  let memory = startMemory(progress, deps.now(), deps.pacing, request.turnTaken);
   let action: StepAction = { call: memory.next };
   let calls = 0;
   const elapsedMs = () => deps.now() - request.waitStartedAt;

@@ -21,6 +21,12 @@ describe('the polling schedule', () => {
     expect(pollDelayMs(P, 100 * P.maxPollMs / P.pollGrowth, middle)).toBe(P.maxPollMs);
   });
 
+  test('a floor (the deleting share of the whole wait) lengthens a pause, within the longest pause', () => {
+    const middle = () => 0.5;
+    expect(pollDelayMs(P, 0, middle, 4_000)).toBe(4_000);
+    expect(pollDelayMs(P, 0, middle, 10 * P.maxPollMs)).toBe(P.maxPollMs);
+  });
+
   test('jitters each pause by at most a fifth either way', () => {
     expect(pollDelayMs(P, 0, () => 0)).toBe(Math.round(0.8 * P.firstPollMs));
     expect(pollDelayMs(P, 0, () => 0.999_999)).toBeLessThanOrEqual(Math.round(1.2 * P.firstPollMs));

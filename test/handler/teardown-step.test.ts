@@ -2,15 +2,18 @@ import { ModelAnswer } from '../../lambda/teardown/model-api';
 import { readModelVersion, TeardownAction } from '../../lambda/teardown/properties';
 import { DEFAULT_PACING } from '../../lambda/teardown/schedule';
 import { Operation, progressOf, startMemory, step, StepAction, StepMemory, TeardownProgress } from '../../lambda/teardown/teardown-step';
+import { Turns, untilTurnMs } from '../../lambda/teardown/turns';
 import { error, status } from '../../local/virtual-time';
 
 /**
  * The teardown's state machine as a table: what it knows and what its call answered → what it
  * calls next and after how long, or how it ends. With the jitter at its middle (random 0.5), a
- * poll of a state seen just now waits `firstPollMs` (1 s) and a Stop's first backoff 0.5 s.
+ * poll of a state seen just now waits `firstPollMs` (1 s) and a Stop's first backoff 0.5 s; the
+ * wait began 100 s ago, so that a deleting model is polled no sooner than 4 s (`deletingPollShare`).
  */
 
 const T = 1_700_000_000_000;
+const WAIT_STARTED_AT = T - 100_000;
 const MODEL = readModelVersion('arn:aws:rekognition:us-east-1:123456789012:project/birds/version/v1/1700000000000')!;
 const STOP: Operation = 'StopProjectVersion';
 const DELETE: Operation = 'DeleteProjectVersion';
@@ -19,8 +22,9 @@ function memory(fields: Partial<StepMemory> = {}): StepMemory {
   return { ...startMemory(undefined, T, DEFAULT_PACING), ...fields };
 }
 
-function next(action: TeardownAction, before: StepMemory, answer: ModelAnswer) {
-  return step({ model: MODEL, action, pacing: DEFAULT_PACING, random: () => 0.5 }, before, { answer, sentAt: T }, T);
+function next(action: TeardownAction, before: StepMemory, answer: ModelAnswer, turns?: Turns) {
+  const teardown = { model: MODEL, action, pacing: DEFAULT_PACING, random: () => 0.5, waitStartedAt: WAIT_STARTED_AT, turns };
+  return step(teardown, before, { answer, sentAt: T }, T);
 }
 
 /** The action in the table's words. */
@@ -56,11 +60,11 @@ const TABLE: Row[] = [
   ['Delete is refused while stopping', 'DELETE', stopping, error('ResourceInUseException'), 'Delete after 1000 ms', { stopMayBeNeeded: false }],
   ['Delete is refused after Stop saw STOPPED', 'DELETE', settledAfterStop, error('ResourceInUseException'), 'Stop after 1000 ms', { stopMayBeNeeded: true }],
   ['Delete is refused before any status', 'DELETE', { next: DELETE }, error('ResourceInUseException'), 'Stop after 1000 ms', { state: 'BUSY' }],
-  ['Delete is accepted', 'DELETE', settledAfterStop, status('DELETING'), 'Delete after 1000 ms', { state: 'DELETING', deleteAccepted: true }],
+  ['Delete is accepted', 'DELETE', settledAfterStop, status('DELETING'), 'Delete after 4000 ms', { state: 'DELETING', deleteAccepted: true }],
   ['Delete is throttled', 'DELETE', stopping, error('ThrottlingException'), 'Delete after 2000 ms', { transientStreak: 1 }],
   ['Delete is denied', 'DELETE', settledAfterStop, error('AccessDeniedException'), 'FAILED', { deleteAccepted: false }],
   ['Delete refuses as invalid', 'DELETE', settledAfterStop, error('InvalidParameterException'), 'FAILED', {}],
-  ['Delete, once accepted, refuses as invalid', 'DELETE', deleting, error('InvalidParameterException'), 'Delete after 1000 ms', {}],
+  ['Delete, once accepted, refuses as invalid', 'DELETE', deleting, error('InvalidParameterException'), 'Delete after 4000 ms', {}],
   ['Delete, once accepted, is denied', 'DELETE', deleting, error('AccessDeniedException'), 'FAILED', {}],
   ['Delete, once accepted, finds no model', 'DELETE', deleting, error('ResourceNotFoundException'), 'DONE: the model is deleted, torn down', { state: 'GONE' }],
   ['Delete finds no model it saw', 'DELETE', settledAfterStop, error('ResourceNotFoundException'), 'DONE: the model no longer exists, torn down', {}],
@@ -100,15 +104,56 @@ test('a throttled call slows its own operation to a quarter of the rate it was s
   expect(learned.lastCallAt.StopProjectVersion).toBe(T);
 });
 
-test('the polls of Delete start at the gap the Stop learned', () => {
+test('a throttled Stop teaches the Stop\'s gap only: the polls of Delete start on the schedule', () => {
   const throttledStop = memory({
     pacing: { StopProjectVersion: { callGapMs: 11_000, backoffMs: 0 }, DeleteProjectVersion: { callGapMs: 0, backoffMs: 0 } },
   });
 
-  const { memory: learned } = next('DELETE', throttledStop, status('STOPPING'));
+  const { memory: learned, action } = next('DELETE', throttledStop, status('STOPPING'));
 
-  expect(learned.pacing.DeleteProjectVersion.callGapMs).toBe(learned.pacing.StopProjectVersion.callGapMs);
+  expect(learned.pacing.DeleteProjectVersion.callGapMs).toBe(0);
   expect(learned.pacing.StopProjectVersion.callGapMs).toBe(10_000);
+  expect(action).toEqual({ call: DELETE, afterMs: DEFAULT_PACING.firstPollMs });
+});
+
+describe('the turns of a model among several its stack deletes at once', () => {
+  const turns: Turns = { rank: 3, count: 10 };
+  const cycleMs = turns.count * DEFAULT_PACING.turnMs;
+  const onItsTurn = (afterMs: number) => ((T + afterMs) % cycleMs) === turns.rank * DEFAULT_PACING.turnMs;
+
+  test('the first throttled call before the Stop waits for the model\'s turn, once', () => {
+    const first = next('DELETE', memory(), error('ThrottlingException'), turns);
+    expect(first.action).toEqual({ call: STOP, afterMs: untilTurnMs(turns, DEFAULT_PACING.turnMs, T) });
+    expect(first.memory.turnTaken).toBe(true);
+    expect(onItsTurn((first.action as { afterMs: number }).afterMs)).toBe(true);
+
+    const again = next('DELETE', first.memory, error('ThrottlingException'), turns);
+    expect(again.action).toMatchObject({ call: STOP });
+    // Full jitter at its middle, from the shortest backoff's ceiling.
+    expect((again.action as { afterMs: number }).afterMs).toBe(0.5 * DEFAULT_PACING.firstBackoffMs);
+  });
+
+  test('a Stop that fails inside the service retries after its backoff, not on its turn', () => {
+    const { action, memory: after } = next('DELETE', memory(), error('InternalServerError'), turns);
+    expect(action).toEqual({ call: STOP, afterMs: 0.5 * DEFAULT_PACING.firstBackoffMs });
+    expect(after.turnTaken).toBe(false);
+  });
+
+  test('a claims read that waited for the turn leaves the Stop its backoff', () => {
+    const { action } = next('DELETE', memory({ turnTaken: true }), error('ThrottlingException'), turns);
+    expect(action).toEqual({ call: STOP, afterMs: 0.5 * DEFAULT_PACING.firstBackoffMs });
+  });
+
+  test('polls, and throttled polls, wait for the model\'s turn after their pause', () => {
+    const polled = next('DELETE', memory(stopping), error('ResourceInUseException'), turns);
+    const afterMs = (polled.action as { afterMs: number }).afterMs;
+    expect(afterMs).toBeGreaterThanOrEqual(DEFAULT_PACING.firstPollMs);
+    expect(afterMs).toBeLessThan(DEFAULT_PACING.firstPollMs + cycleMs);
+    expect(onItsTurn(afterMs)).toBe(true);
+
+    const throttled = next('DELETE', memory(stopping), error('ThrottlingException'), turns);
+    expect(onItsTurn((throttled.action as { afterMs: number }).afterMs)).toBe(true);
+  });
 });
 
 test('a step changes nothing it is given', () => {
