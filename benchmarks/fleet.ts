@@ -89,22 +89,27 @@ as the limit admits it, after one cold start: the earliest first call of the run
 on the machine the run was on, with few cores, delays every first call (*first call* column) more than 100 Lambda
 runs, each with its own CPU, would be; the ideal starts from the earliest of them.
 
-**Pacing** (\`lambda/teardown/schedule.ts\`): each teardown keeps a call rate per operation, since Rekognition
-limits each operation on its own: a throttled call cuts that operation's rate to a quarter, an admitted one raises
-it by a tenth. A throttled Stop retries after its own short backoff (decorrelated jitter, 1 to 8 s), before any
-poll of its model, and never waits for a learned gap; how long it took to get through starts the Delete polls
-at the gap it learned, since as many teardowns will poll. A throttled poll waits for the Delete gap. The SDK makes
-one attempt per call, so the pacing sees every throttled call; the learned rates travel in the hand-off. The
-comparison rows give each in-process client the SDK's own adaptive retry mode instead (a token bucket per client,
-whose rate falls to 0.7 times the measured rate on a throttle; its floor is 0.5 calls per second per client),
-under the same teardown loop. Each row is one run.
+**Pacing** (\`lambda/teardown/schedule.ts\`, \`lambda/teardown/turns.ts\`): the models a stack deletes at once
+take turns of ${DEFAULT_PACING.turnMs} ms on the wall clock, in the order of their logical ids (each run reads them in
+the stack's resources). Every teardown's first call goes at once; the first throttled call before its Stop
+(the claims read, or the Stop) waits for its turn, later ones retry after a short backoff (full jitter, at most
+${seconds(DEFAULT_PACING.maxStopBackoffMs, 0)}); its polls wait for their turns. Each teardown also keeps a call rate per operation, since
+Rekognition limits each operation on its own: a throttled call cuts that operation's rate to a quarter, an
+admitted one raises it by a tenth; a throttled poll waits for the learned gap. The stacks of one pipeline
+cannot see each other: their turns fall on the same moments. The SDK makes one attempt per call, so the
+pacing sees every throttled call; the learned rates travel in the hand-off. The in-process rows run the same
+teardowns without the claims read; the comparison rows give each client the SDK's own adaptive retry mode
+instead (a token bucket per client, whose rate falls to 0.7 times the measured rate on a throttle; its floor
+is 0.5 calls per second per client), under the same teardown loop. Each row is one run.
 
 ${table(['Models', 'How', 'Billing: last Stop / ideal', 'vs ideal', 'Stop accepted, median / p90', 'All gone / ideal', 'vs ideal',
   'First call, first / last', 'Calls', 'Throttled'], rows)}
 
-Each teardown calls at times none of the others can see, so near the limit calls collide by chance even when
-their sum stays under it, and every model's first Stop arrives in the same second: with N teardowns, N − ${BASE.tps}
-of the first Stops are throttled whatever the design, and each throttled one must retry without knowing N.
+Every model's first call arrives in the same second: with N teardowns, N − ${BASE.tps} of the first calls are throttled
+whatever the design. The models of one stack then take turns, at the rate of a few calls per second that a turn
+of ${DEFAULT_PACING.turnMs} ms allows, whatever the limit is; the models of other stacks take their turns at the same
+moments, so that with several stacks the turns collide and the throttled ones retry without knowing how many
+others there are.
 `;
   return [{ title: '6. Many models at once, 5 TPS per operation', markdown, verdicts }];
 }
@@ -175,8 +180,17 @@ async function inProcessFleet(c: FleetCase, seed: number, adaptive: boolean): Pr
     const watched = watch(sim, arns);
     const startedAt = epochNow();
     const doneAfterMs = await Promise.all(arns.map(async (arn, i) => {
+      // The turns each run reads in its stack's resources.
+      const turns = { rank: i % c.modelsPerStack, count: c.modelsPerStack };
       const outcome = await tearDown(
-        { model: readModelVersion(arn)!, action: 'DELETE', waitStartedAt: startedAt, waitDeadline: startedAt + 30 * 60_000, runDeadline: startedAt + 14 * 60_000 },
+        {
+          model: readModelVersion(arn)!,
+          action: 'DELETE',
+          turns,
+          waitStartedAt: startedAt,
+          waitDeadline: startedAt + 30 * 60_000,
+          runDeadline: startedAt + 14 * 60_000,
+        },
         { api: apis[i], now: epochNow, sleep, random: seededRandom(seed * 1_000 + i), pacing: DEFAULT_PACING, log: () => {} },
       );
       if (outcome.result !== 'DONE') {

@@ -105,7 +105,7 @@ of the runs) this run measured for that figure.
 
 ${table(['Claim', 'Measured', 'Before', 'Change', 'Target', ''], verdicts.map((v) => [
   v.claim, v.measured, committed.get(v.claim) ?? '', change(v, committed), v.target,
-  v.met ? 'met' : v.tradedFor ? `traded for ${v.tradedFor}` : '**missed**',
+  v.met ? 'met' : '**missed**',
 ]))}
 ${sections.map((s) => `\n## ${s.title}\n${s.markdown}`).join('')}`;
 }

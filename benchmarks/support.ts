@@ -13,8 +13,6 @@ export interface Verdict {
   readonly measured: string;
   readonly target: string;
   readonly met: boolean;
-  /** Set when meeting the target would miss another one (named here): a trade-off the section shows. */
-  readonly tradedFor?: string;
   /** The figure compared with the committed BENCHMARKS.md: the first number of `measured`. */
   readonly value: number;
   /** The run-to-run spread this run measured for it (interquartile range of its runs), in its unit; undefined for one run. */

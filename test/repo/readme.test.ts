@@ -7,6 +7,7 @@ import { TargetLanguage, TranslatedSnippet } from 'jsii-rosetta';
 import { ErrorAnswer } from '../../lambda/teardown/model-api';
 import { readModelVersion, readProperties } from '../../lambda/teardown/properties';
 import { TeardownEvent } from '../../lambda/teardown/request';
+import { DEFAULT_PACING } from '../../lambda/teardown/schedule';
 import { claimNotRecordedReason, claimsUnreadableReason, cleanupRetryReason, failureReason, ownStatusUnconfirmedReason, stackUnreadableReason, timeoutReason } from '../../lambda/teardown/teardown-reasons';
 import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
 import { decideEvent, DELETING_STACK, deps, FakeStack, STACK_ID } from '../handler/decision-deps';
@@ -213,6 +214,16 @@ test('the status table covers each of the 14 statuses Rekognition defines, once'
 
   expect(statuses).toEqual(Object.values(ProjectVersionStatus).sort());
   expect(statuses).toHaveLength(14);
+});
+
+test('docs/how-it-works.md paces the polls and the turns as DEFAULT_PACING does', () => {
+  const P = DEFAULT_PACING;
+  const text = HOW_IT_WORKS.replace(/\s+/g, ' ');
+  expect(text).toContain(`from ${P.firstPollMs / 1000} s, growing by ${100 * P.pollGrowth}% of the state's age, at most ${P.maxPollMs / 1000} s`);
+  expect(text).toContain(`no sooner than ${100 * P.deletingPollShare}% of the whole wait`);
+  expect(text).toContain(`every *count* × ${P.turnMs} ms`);
+  expect(text).toContain(`doubles from ${P.firstBackoffMs / 1000} s to ${P.maxStopBackoffMs / 1000} s ("full jitter")`);
+  expect(text).toContain(`at most ${P.maxBackoffMs / 1000} s`);
 });
 
 test('the IAM table lists exactly the actions the construct grants', () => {
