@@ -93,7 +93,7 @@ runs, each with its own CPU, would be; the ideal starts from the earliest of the
 take turns of ${DEFAULT_PACING.turnMs} ms on the wall clock, in the order of their logical ids (each run reads them in
 the stack's resources). Every teardown's first call goes at once; the first throttled call before its Stop
 (the claims read, or the Stop) waits for its turn, later ones retry after a short backoff (full jitter, at most
-${seconds(DEFAULT_PACING.maxStopBackoffMs, 0)}); its polls wait for their turns. Each teardown also keeps a call rate per operation, since
+${seconds(DEFAULT_PACING.maxStopBackoffMs, 0)}); once one of its calls was throttled, its polls wait for their turns. Each teardown also keeps a call rate per operation, since
 Rekognition limits each operation on its own: a throttled call cuts that operation's rate to a quarter, an
 admitted one raises it by a tenth; a throttled poll waits for the learned gap. The stacks of one pipeline
 cannot see each other: their turns fall on the same moments. The SDK makes one attempt per call, so the

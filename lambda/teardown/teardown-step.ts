@@ -157,7 +157,7 @@ export function step(teardown: StepContext, memory: StepMemory, reply: Reply, no
  * it waits for the model's turn, when its stack deletes several at once. A poll waits at least the
  * gap learned for its operation, since it only looked too soon, but no longer than the schedule
  * would wait at the state's age, so that throttling unrelated to the rate cannot stall a wait; and
- * then for the model's turn.
+ * then for the model's turn (see pollTurns).
  */
 function retry(teardown: StepContext, memory: StepMemory, answer: ErrorAnswer, previousCallAt: number | undefined, now: number): Step {
   const { pacing, random, turns } = teardown;
@@ -178,8 +178,8 @@ function retry(teardown: StepContext, memory: StepMemory, answer: ErrorAnswer, p
   const backedOff = backoff(pacing, learned, random);
   const gapMs = Math.min(backedOff.state.callGapMs, pollDelayMs(pacing, now - memory.stateSince, random));
   const afterMs = Math.max(backedOff.pauseMs, Math.round(gapMs * (0.8 + 0.4 * random())));
-  const action = { call: operation, afterMs: onTurnMs(turns, pacing.turnMs, now, afterMs) };
-  return { memory: withPacing(retrying, operation, backedOff.state), action };
+  const after = withPacing(retrying, operation, backedOff.state);
+  return { memory: after, action: { call: operation, afterMs: onTurnMs(pollTurns(teardown, after), pacing.turnMs, now, afterMs) } };
 }
 
 /** After Stop answered with a status or a not-running error. */
@@ -228,13 +228,23 @@ function afterDelete(teardown: StepContext, memory: StepMemory, answer: ModelAns
 
 /**
  * Look at the model again with `operation`, after the schedule's pause (at least that operation's
- * learned gap, and while the model deletes a share of the whole wait), on the model's turn.
+ * learned gap, and while the model deletes a share of the whole wait), on the model's turn (see pollTurns).
  */
 function poll(teardown: StepContext, memory: StepMemory, operation: Operation, now: number): Step {
-  const { pacing, random, turns } = teardown;
+  const { pacing, random } = teardown;
   const floorMs = memory.state === 'DELETING' ? pacing.deletingPollShare * (now - teardown.waitStartedAt) : 0;
-  const afterMs = nextPollMs(pacing, memory.pacing[operation], now - memory.stateSince, random, floorMs);
-  return { memory: { ...memory, next: operation }, action: { call: operation, afterMs: onTurnMs(turns, pacing.turnMs, now, afterMs) } };
+  const scheduledMs = nextPollMs(pacing, memory.pacing[operation], now - memory.stateSince, random, floorMs);
+  const afterMs = onTurnMs(pollTurns(teardown, memory), pacing.turnMs, now, scheduledMs);
+  return { memory: { ...memory, next: operation }, action: { call: operation, afterMs } };
+}
+
+/**
+ * The turns the polls wait for: once a throttled call has shown that the limits are shared (a model
+ * whose calls all get through polls on its own schedule, however many its stack deletes).
+ */
+function pollTurns(teardown: StepContext, memory: StepMemory): Turns | undefined {
+  const { StopProjectVersion: stop, DeleteProjectVersion: del } = memory.pacing;
+  return memory.turnTaken || stop.callGapMs > 0 || del.callGapMs > 0 ? teardown.turns : undefined;
 }
 
 /** `memory` having seen the model in `state` at `now`: a new state starts its age. */

@@ -144,15 +144,22 @@ describe('the turns of a model among several its stack deletes at once', () => {
     expect(action).toEqual({ call: STOP, afterMs: 0.5 * DEFAULT_PACING.firstBackoffMs });
   });
 
-  test('polls, and throttled polls, wait for the model\'s turn after their pause', () => {
-    const polled = next('DELETE', memory(stopping), error('ResourceInUseException'), turns);
+  test('once a call was throttled, polls, and throttled polls, wait for the model\'s turn after their pause', () => {
+    const contended = memory({ ...stopping, turnTaken: true });
+    const polled = next('DELETE', contended, error('ResourceInUseException'), turns);
     const afterMs = (polled.action as { afterMs: number }).afterMs;
     expect(afterMs).toBeGreaterThanOrEqual(DEFAULT_PACING.firstPollMs);
     expect(afterMs).toBeLessThan(DEFAULT_PACING.firstPollMs + cycleMs);
     expect(onItsTurn(afterMs)).toBe(true);
 
+    // A throttled poll shows the limit shared, whatever came before.
     const throttled = next('DELETE', memory(stopping), error('ThrottlingException'), turns);
     expect(onItsTurn((throttled.action as { afterMs: number }).afterMs)).toBe(true);
+  });
+
+  test('a model whose calls all got through polls on its own schedule', () => {
+    const { action } = next('DELETE', memory(stopping), error('ResourceInUseException'), turns);
+    expect(action).toEqual({ call: DELETE, afterMs: DEFAULT_PACING.firstPollMs });
   });
 });
 
