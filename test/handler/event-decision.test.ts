@@ -320,7 +320,7 @@ describe('Delete: claims on the model', () => {
   const tagCallsAndTeardown = (calls: string[]) => calls.filter((c) => !stackReads([c]).length);
   const STOP = { TeardownAction: 'STOP' };
   const stopped = { result: 'DONE' as const, summary: 'the model is not running (STOPPING)', tornDown: true };
-  const denied = { error: 'AccessDeniedException', message: 'not authorized to perform: rekognition:UntagResource', httpStatus: 400 };
+  const untagDenied = { error: 'AccessDeniedException', message: 'not authorized to perform: rekognition:UntagResource', httpStatus: 400 };
 
   test('reads the claims beside the stack and, when they show no other, tears down at once: no release before the Stop, none after a Delete', async () => {
     const d = deps();
@@ -375,7 +375,7 @@ describe('Delete: claims on the model', () => {
 
   test('of a STOP whose release fails after the Stop answers FAILED, saying the model stopped, which claim stayed and how to release it', async () => {
     const d = deps(stopped);
-    d.failures.UntagResource = [denied];
+    d.failures.UntagResource = [untagDenied];
     const logs: Array<Record<string, unknown>> = [];
     const decision = await decideEvent(withProperties(event('Delete', { PhysicalResourceId: ARN }), STOP), { ...d, log: (entry) => logs.push(entry) });
     expect(decision).toEqual({
@@ -393,7 +393,7 @@ describe('Delete: claims on the model', () => {
 
   test('of a STOP in an update\'s cleanup whose release fails says that CloudFormation\'s next attempt releases it, and that one does', async () => {
     const d = deps(stopped, { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [modelResource('Model', NEW_ARN, 'UPDATE_COMPLETE')] });
-    d.failures.UntagResource = [denied];
+    d.failures.UntagResource = [untagDenied];
     const first = await decideEvent(withProperties(event('Delete', { PhysicalResourceId: ARN }), STOP), d);
     expect((first as { reason: string }).reason).toMatch(/\(see docs\/ownership\.md\), or let CloudFormation's next attempt of this Delete release it\. CloudFormation ignores this failure/);
     const next = await decideEvent(withProperties(event('Delete', { PhysicalResourceId: ARN, RequestId: 'req-2' }), STOP), d);
@@ -403,7 +403,7 @@ describe('Delete: claims on the model', () => {
 
   test('of a failed teardown whose release fails too keeps the reason, adds a sentence about the claim and logs it', async () => {
     const d = deps({ result: 'FAILED', reason: 'It broke.', lastState: 'RUNNING' });
-    d.failures.UntagResource = [denied];
+    d.failures.UntagResource = [untagDenied];
     const logs: Array<Record<string, unknown>> = [];
     const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), { ...d, log: (entry) => logs.push(entry) });
     expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
