@@ -1,7 +1,8 @@
 import { ResponseStatus } from './cfn-response';
+import { claimKey } from './claims';
 import { CLEANUP_DELETE_ATTEMPTS, CleanupFailure, cleanupFailureKey, cleanupFailureValue, readCleanupFailure } from './cleanup-retries';
 import { Handoff, nextHandoff } from './handoff';
-import { ModelApi, TagAnswer } from './model-api';
+import { ErrorAnswer, ModelApi, TagAnswer } from './model-api';
 import { checkOwnership, recordClaim } from './ownership';
 import { ModelProperties, ModelVersion } from './properties';
 import type { AdoptRequest, DeleteRequest, Request } from './request';
@@ -11,9 +12,12 @@ import { TeardownPhase } from './stack-intent';
 import { TeardownOutcome, TeardownProgress, TeardownRequest } from './teardown';
 import {
   adoptReasons,
+  claimKeptAfterFailureReason,
+  claimKeptAfterStopReason,
   claimNotRecordedReason,
   cleanupRetryReason,
   deleteReasons,
+  doneSummaries,
   grantUpdatedInPlaceReason,
   modelAdvice,
   otherAccountReason,
@@ -156,18 +160,27 @@ async function decideDelete(request: DeleteRequest, deps: DecisionDeps): Promise
   }
   const markKey = cleanupFailureKey(stackId, logicalId);
   const mark = (failure: CleanupFailure) => markCleanupFailure(model, markKey, failure, deps);
+  // A check whose first read of the claims was final left this resource's claim on the model, so
+  // that the Stop waited for no release: every answer but a SUCCESS with the model gone (its tags
+  // went with it) releases it now. A hand-off keeps it for the next run.
+  const ownKey = claimKey(stackId, logicalId);
+  const releaseHeldClaim = async () => (ownership.ownClaimHeld ? releaseClaim(model, ownKey, deps) : undefined);
+  const failed = async (reason: string, counts?: Response['counts']): Promise<Response> => {
+    const kept = await releaseHeldClaim();
+    return respond('FAILED', arn, kept ? `${reason} ${claimKeptAfterFailureReason(ownKey, kept.error)}` : reason, counts);
+  };
   const earlier = ownership.phase === 'UPDATE_CLEANUP' ? readCleanupFailure(ownership.tags, markKey, deps.now()) : undefined;
   if (earlier) {
-    // A later attempt of a cleanup Delete that failed: answer at once, touching nothing, counted once.
+    // A later attempt of a cleanup Delete that failed: answer at once, touching no model, counted once.
     const attempt = earlier.attempt + 1;
     await (attempt >= CLEANUP_DELETE_ATTEMPTS ? unmarkCleanupFailure(model, markKey, deps) : mark({ ...earlier, attempt }));
-    return respond('FAILED', arn, `${cleanupRetryReason(model, deps.now() - earlier.failedAt, attempt)} ${advice(earlier.state, ownership.phase)}`);
+    return failed(`${cleanupRetryReason(model, deps.now() - earlier.failedAt, attempt)} ${advice(earlier.state, ownership.phase)}`);
   }
   const failedTeardown = async (reason: string, lastState: string): Promise<Response> => {
     if (ownership.phase === 'UPDATE_CLEANUP' && properties.recordsClaim) {
       await mark({ failedAt: deps.now(), attempt: 1, state: lastState });
     }
-    return respond('FAILED', arn, `${reason} ${advice(lastState, ownership.phase)}`, 'FAILED_TEARDOWN');
+    return failed(`${reason} ${advice(lastState, ownership.phase)}`, 'FAILED_TEARDOWN');
   };
 
   const outcome = await deps.tearDown({
@@ -185,9 +198,15 @@ async function decideDelete(request: DeleteRequest, deps: DecisionDeps): Promise
     }
   }
   switch (outcome.result) {
-    case 'DONE':
+    case 'DONE': {
+      const modelGone = action === 'DELETE' || outcome.summary === doneSummaries.gone;
+      const kept = modelGone ? undefined : await releaseHeldClaim();
+      if (kept) {
+        return respond('FAILED', arn, `${claimKeptAfterStopReason(model, ownKey, kept, ownership.phase)} ${stackAdvice(ownership.phase, stackId, logicalId)}`, 'FAILED_TEARDOWN');
+      }
       return respond('SUCCESS', arn, deleteReasons.done(model, outcome.summary, deps.now() - waitStartedAt),
         outcome.tornDown ? 'TORN_DOWN' : undefined);
+    }
     case 'FAILED':
       return failedTeardown(outcome.reason, outcome.lastState);
     case 'CONTINUE':
@@ -235,24 +254,34 @@ async function answeredByAnotherDelivery(request: DeleteRequest, stacks: StackAp
 const ANSWERED_WHEN_UNREADABLE = new Set(['AccessDenied', 'AccessDeniedException', 'ValidationError', 'InvalidClientTokenId', 'UnrecognizedClientException', 'ExpiredToken']);
 
 /** Marks the model with a failed cleanup teardown; a mark that cannot be written is logged, and the next attempt waits again. */
-function markCleanupFailure(model: ModelVersion, key: string, failure: CleanupFailure, deps: DecisionDeps): Promise<void> {
-  return changeCleanupMark(model, 'TagResource', (api) => api.tagResource(model.arn, { [key]: cleanupFailureValue(failure) }), 'cleanup failure not marked', deps);
+async function markCleanupFailure(model: ModelVersion, key: string, failure: CleanupFailure, deps: DecisionDeps): Promise<void> {
+  await changeTags(model, 'TagResource', (api) => api.tagResource(model.arn, { [key]: cleanupFailureValue(failure) }), 'cleanup failure not marked', deps);
 }
 
 /** Removes the mark after the last attempt CloudFormation makes. */
-function unmarkCleanupFailure(model: ModelVersion, key: string, deps: DecisionDeps): Promise<void> {
-  return changeCleanupMark(model, 'UntagResource', (api) => api.untagResource(model.arn, [key]), 'cleanup failure mark not removed', deps);
+async function unmarkCleanupFailure(model: ModelVersion, key: string, deps: DecisionDeps): Promise<void> {
+  await changeTags(model, 'UntagResource', (api) => api.untagResource(model.arn, [key]), 'cleanup failure mark not removed', deps);
 }
 
-/** Writes or removes the mark, retried until the run's deadline; a change that fails is only logged. */
-async function changeCleanupMark(
+/** Releases this resource's claim after its teardown: the error when the claim stays. */
+function releaseClaim(model: ModelVersion, key: string, deps: DecisionDeps): Promise<ErrorAnswer | undefined> {
+  return changeTags(model, 'UntagResource', (api) => api.untagResource(model.arn, [key]), 'claim not released', deps);
+}
+
+/**
+ * Writes or removes a tag, retried until the run's deadline; a change that fails is logged, and
+ * its error returned. A model that is gone has no tags left to change.
+ */
+async function changeTags(
   model: ModelVersion, operation: string, change: (api: ModelApi) => Promise<TagAnswer>, failureMessage: string, deps: DecisionDeps,
-): Promise<void> {
+): Promise<ErrorAnswer | undefined> {
   const api = deps.models(model.region);
   const answer = lastAnswer(await retrying(operation, () => change(api), deps, deps.runDeadline, api.maxCallMs));
-  if ('error' in answer) {
-    deps.log({ message: failureMessage, model: model.arn, error: answer.error });
+  if (!('error' in answer) || answer.error === 'ResourceNotFoundException') {
+    return undefined;
   }
+  deps.log({ message: failureMessage, model: model.arn, error: answer.error });
+  return answer;
 }
 
 /** An answer to CloudFormation. */

@@ -11,15 +11,27 @@ import { claimsUnreadableReason, ownershipReasons, ownStatusUnconfirmedReason, s
  * operation ends it, and no other resource, in this stack or any other, may still claim it. The
  * claims are read in parallel with the stack, since a running model bills until its Stop. A read
  * that shows no claim but this resource's own is final: a claim can only come from another
- * resource's create or update, which a read a moment later could miss as well. A read that shows
- * another claim is made again after this resource removed its own, so that of two resources that
- * leave at the same moment the last always sees the other's claim gone, and tears down.
+ * resource's create or update, which a read a moment later could miss as well. So a teardown goes
+ * on at once, its own claim still on the model, and the claim is released after the Stop
+ * (event-decision.ts): releasing it first only served the case below, and queued every Stop behind
+ * an UntagResource when many models go at once. A read that shows another claim is made again
+ * after this resource removed its own, so that of two resources that leave at the same moment the
+ * last always sees the other's claim gone, and tears down.
  */
 
 /** What the check found. */
 export type Ownership =
-  /** `tags`: the model's tags as last read (when the resource records claims and the model exists). */
-  | { readonly kind: 'tearDown'; readonly phase: TeardownPhase; readonly tags?: Readonly<Record<string, string>> }
+  /**
+   * `tags`: the model's tags as last read (when the resource records claims and the model exists).
+   * `ownClaimHeld`: this resource's claim is still on the model (the first read was final, and
+   * showed it); whoever answers CloudFormation releases it, unless the model is gone by then.
+   */
+  | {
+    readonly kind: 'tearDown';
+    readonly phase: TeardownPhase;
+    readonly tags?: Readonly<Record<string, string>>;
+    readonly ownClaimHeld?: boolean;
+  }
   /** The model stays as it is (rollback, forged Delete, another claim). */
   | { readonly kind: 'leave'; readonly reason: string }
   /** A read failed for good (denied, or throttled until the wait ran out): nothing was changed but the resource's own claim. */
@@ -127,6 +139,14 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
     return intent.kind === 'tearDown' ? intent : { kind: 'leave', reason: intent.reason };
   }
 
+  if (intent.kind === 'tearDown') {
+    const first = await claimsBeforeRelease!;
+    if ('answered' in first && gone(first.answered)) return intent;
+    if ('answered' in first && 'tags' in first.answered && otherClaims(first.answered.tags, ownKey).length === 0) {
+      // Final (see the top of this file): the Stop need not wait for the release.
+      return { ...intent, tags: first.answered.tags, ownClaimHeld: ownKey in first.answered.tags };
+    }
+  }
   const released = await claimCall('UntagResource', () => deps.models.untagResource(model.arn, [ownKey]));
   if (intent.kind !== 'tearDown') {
     // Leaving the model never fails, so that a rollback completes: a claim left behind only keeps
@@ -138,9 +158,7 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
   if (gone(released.answered)) return intent;
   if ('error' in released.answered) return { kind: 'failed', reason: claimsUnreadableReason(model, released.answered, false) };
 
-  const early = await claimsBeforeRelease!;
-  const final = 'answered' in early && (gone(early.answered) || ('tags' in early.answered && otherClaims(early.answered.tags, ownKey).length === 0));
-  const listed = final ? early : await listClaims();
+  const listed = await listClaims();
   if ('outOfTime' in listed) return unanswered('claims', listed);
   if (gone(listed.answered)) return intent;
   if ('error' in listed.answered) return { kind: 'failed', reason: claimsUnreadableReason(model, listed.answered, false) };

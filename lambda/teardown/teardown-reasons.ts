@@ -127,6 +127,23 @@ export function claimNotRecordedReason(model: ModelVersion, answer: { error: str
   return `Could not record this stack's claim on model ${model.name} (${said})${denied ? '; allow rekognition:TagResource on the model for the teardown role (check SCPs and permission boundaries)' : ''}. No model was touched.`;
 }
 
+/**
+ * Why a STOP teardown that stopped the model answers FAILED: the claim it still held could not be
+ * released after the Stop (`event-decision.ts`), and a claim left behind keeps every other claimant
+ * from ending the model.
+ */
+export function claimKeptAfterStopReason(model: ModelVersion, key: string, answer: { error: string; message: string }, phase: TeardownPhase): string {
+  const said = `${answer.error}: ${answer.message.slice(0, MAX_SERVICE_MESSAGE)}`;
+  const untag = `\`aws rekognition untag-resource --resource-arn ${model.arn} --tag-keys ${key} --region ${model.region}\``;
+  const retried = phase === 'UPDATE_CLEANUP' ? ', or let CloudFormation\'s next attempt of this Delete release it' : '';
+  return `Model ${model.name} was stopped, but this resource's claim ${key} on it could not be released (${said}); while it stays, no other stack's teardown ends the model. Release it with ${untag} (see docs/ownership.md)${retried}.`;
+}
+
+/** The sentence a failed teardown's reason ends with when the claim it still held could not be released either. */
+export function claimKeptAfterFailureReason(key: string, error: string): string {
+  return `This resource's claim ${key} on the model could not be released either (${error}); docs/ownership.md says how to release it by hand.`;
+}
+
 /** A later attempt of a cleanup Delete whose teardown failed: answered at once (`cleanup-retries.ts`). */
 export function cleanupRetryReason(model: ModelVersion, sinceFailureMs: number, attempt: number): string {
   return `An earlier attempt of this cleanup Delete could not tear down model ${model.name} ${humanDuration(sinceFailureMs)} ago; this attempt (${attempt} of the 3 CloudFormation makes before it drops the resource) answers at once rather than wait again.`;

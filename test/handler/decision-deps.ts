@@ -118,6 +118,8 @@ export function deps(outcome: TeardownOutcome = { result: 'DONE', summary: 'the 
     models: () => modelApi,
     tearDown: async (request: TeardownRequest) => {
       requests.push(request);
+      // In the calls too, so that tests see which tag calls come before the Stop and which after.
+      calls.push(`tearDown ${request.action}`);
       return outcome;
     },
   };

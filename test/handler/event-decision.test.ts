@@ -1,6 +1,6 @@
 import { decideEvent, DELETING_STACK, deps, FakeStack, modelResource, NEW_ARN, NOW, OTHER_STACK_ID, OWN_KEY, ROOT_ID, STACK_ID, stackReads, throttled } from './decision-deps';
 import { ARN, PROPERTIES, teardownEvent } from './teardown-events';
-import { claimKey, claimValue, otherClaims } from '../../lambda/teardown/claims';
+import { claimKey, claimValue } from '../../lambda/teardown/claims';
 import { cleanupFailureKey } from '../../lambda/teardown/cleanup-retries';
 import { readModelVersion } from '../../lambda/teardown/properties';
 import { TeardownEvent } from '../../lambda/teardown/request';
@@ -316,13 +316,101 @@ describe('Delete', () => {
 });
 
 describe('Delete: claims on the model', () => {
-  test('reads the claims beside the stack, releases its own claim, and tears down when no other was there', async () => {
+  /** The calls but the stack reads: the tag calls and the teardown, in order. */
+  const tagCallsAndTeardown = (calls: string[]) => calls.filter((c) => !stackReads([c]).length);
+  const STOP = { TeardownAction: 'STOP' };
+  const stopped = { result: 'DONE' as const, summary: 'the model is not running (STOPPING)', tornDown: true };
+  const untagDenied = { error: 'AccessDeniedException', message: 'not authorized to perform: rekognition:UntagResource', httpStatus: 400 };
+
+  test('reads the claims beside the stack and, when they show no other, tears down at once: no release before the Stop, none after a Delete', async () => {
     const d = deps();
-    await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(d.calls[0]).toBe('ListTagsForResource');
-    expect(d.calls.filter((c) => !c.startsWith('Describe') && !c.startsWith('ListStack'))).toEqual(['ListTagsForResource', `UntagResource ${OWN_KEY}`]);
+    // The model and its tags are gone: nothing left to release.
+    expect(tagCallsAndTeardown(d.calls)).toEqual(['ListTagsForResource', 'tearDown DELETE']);
+    expect(decision).toMatchObject({ status: 'SUCCESS', counts: 'TORN_DOWN' });
+  });
+
+  test('of a STOP releases its own claim after the Stop, so that no claim stays on the stopped model', async () => {
+    const d = deps(stopped);
+    const decision = await decideEvent(withProperties(event('Delete', { PhysicalResourceId: ARN }), STOP), d);
+    expect(tagCallsAndTeardown(d.calls)).toEqual(['ListTagsForResource', 'tearDown STOP', `UntagResource ${OWN_KEY}`]);
     expect(d.tags[ARN]).toEqual({});
-    expect(d.requests).toHaveLength(1);
+    expect(decision).toEqual({
+      kind: 'respond', status: 'SUCCESS', physicalResourceId: ARN, reason: 'Model birds/v1: the model is not running (STOPPING) (after 30s).', counts: 'TORN_DOWN',
+    });
+  });
+
+  test('of a STOP that finds the model gone releases nothing: the tags went with it', async () => {
+    const d = deps({ result: 'DONE', summary: 'the model no longer exists', tornDown: false });
+    await decideEvent(withProperties(event('Delete', { PhysicalResourceId: ARN }), STOP), d);
+    expect(tagCallsAndTeardown(d.calls)).toEqual(['ListTagsForResource', 'tearDown STOP']);
+  });
+
+  test('of a failed teardown releases its own claim after it, keeping the reason', async () => {
+    const d = deps({ result: 'FAILED', reason: 'It broke.', lastState: 'RUNNING' });
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(tagCallsAndTeardown(d.calls)).toEqual(['ListTagsForResource', 'tearDown DELETE', `UntagResource ${OWN_KEY}`]);
+    expect(d.tags[ARN]).toEqual({});
+    expect((decision as { reason: string }).reason).toMatch(/^It broke\. The model was left as it is: stop it with .* without retaining Model fails\.$/);
+  });
+
+  test('that hands the wait on keeps its claim for the next run, whose first read then shows only its own', async () => {
+    const d = deps({ result: 'CONTINUE', lastState: 'STOPPING', calls: 12 });
+    expect(await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d)).toMatchObject({ kind: 'handoff' });
+    expect(tagCallsAndTeardown(d.calls)).toEqual(['ListTagsForResource', 'tearDown DELETE']);
+    expect(Object.keys(d.tags[ARN])).toEqual([OWN_KEY]);
+  });
+
+  test('answered by another delivery releases nothing: that delivery answered for the claim', async () => {
+    const d = deps(stopped);
+    const tearDown = d.tearDown;
+    (d as { tearDown: typeof tearDown }).tearDown = async (request) => {
+      d.stackTable[STACK_ID] = { ...DELETING_STACK, resources: [modelResource('Model', ARN, 'DELETE_COMPLETE')] };
+      return tearDown(request);
+    };
+    expect(await decideEvent(withProperties(event('Delete', { PhysicalResourceId: ARN }), STOP), d)).toMatchObject({ kind: 'alreadyAnswered' });
+    expect(d.calls.filter((c) => /tag/i.test(c))).toEqual(['ListTagsForResource']);
+  });
+
+  test('of a STOP whose release fails after the Stop answers FAILED, saying the model stopped, which claim stayed and how to release it', async () => {
+    const d = deps(stopped);
+    d.failures.UntagResource = [untagDenied];
+    const logs: Array<Record<string, unknown>> = [];
+    const decision = await decideEvent(withProperties(event('Delete', { PhysicalResourceId: ARN }), STOP), { ...d, log: (entry) => logs.push(entry) });
+    expect(decision).toEqual({
+      kind: 'respond',
+      status: 'FAILED',
+      physicalResourceId: ARN,
+      reason: `Model birds/v1 was stopped, but this resource's claim ${OWN_KEY} on it could not be released (AccessDeniedException: not authorized to perform: rekognition:UntagResource); `
+        + 'while it stays, no other stack\'s teardown ends the model. '
+        + `Release it with \`aws rekognition untag-resource --resource-arn ${ARN} --tag-keys ${OWN_KEY} --region eu-west-1\` (see docs/ownership.md). `
+        + 'Then finish deleting the stack with `aws cloudformation delete-stack --stack-name Birds --retain-resources Model`: CloudFormation deletes the teardown function after this failure, so deleting the stack again without retaining Model fails.',
+      counts: 'FAILED_TEARDOWN',
+    });
+    expect(logs).toContainEqual({ message: 'claim not released', model: ARN, error: 'AccessDeniedException' });
+  });
+
+  test('of a STOP in an update\'s cleanup whose release fails says that CloudFormation\'s next attempt releases it, and that one does', async () => {
+    const d = deps(stopped, { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [modelResource('Model', NEW_ARN, 'UPDATE_COMPLETE')] });
+    d.failures.UntagResource = [untagDenied];
+    const first = await decideEvent(withProperties(event('Delete', { PhysicalResourceId: ARN }), STOP), d);
+    expect((first as { reason: string }).reason).toMatch(/\(see docs\/ownership\.md\), or let CloudFormation's next attempt of this Delete release it\. CloudFormation ignores this failure/);
+    const next = await decideEvent(withProperties(event('Delete', { PhysicalResourceId: ARN, RequestId: 'req-2' }), STOP), d);
+    expect(next).toMatchObject({ status: 'SUCCESS' });
+    expect(d.tags[ARN]).toEqual({});
+  });
+
+  test('of a failed teardown whose release fails too keeps the reason, adds a sentence about the claim and logs it', async () => {
+    const d = deps({ result: 'FAILED', reason: 'It broke.', lastState: 'RUNNING' });
+    d.failures.UntagResource = [untagDenied];
+    const logs: Array<Record<string, unknown>> = [];
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), { ...d, log: (entry) => logs.push(entry) });
+    expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
+    expect((decision as { reason: string }).reason).toMatch(new RegExp(
+      `^It broke\\. The model was left as it is: .* without retaining Model fails\\. This resource's claim ${OWN_KEY} on the model could not be released either \\(AccessDeniedException\\); docs/ownership\\.md says how to release it by hand\\.$`,
+    ));
+    expect(logs).toContainEqual({ message: 'claim not released', model: ARN, error: 'AccessDeniedException' });
   });
 
   test('reads the claims again after releasing its own when the first read showed another, so that the last to leave tears down', async () => {
@@ -490,8 +578,18 @@ describe('Delete: a failed teardown in an update\'s cleanup, which CloudFormatio
     const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
     expect(decision).toMatchObject({ status: 'FAILED', counts: 'FAILED_TEARDOWN' });
     expect(d.requests).toHaveLength(1);
-    expect(d.tags[ARN][MARK]).toBe(`${NOW} 1 TRAINING_IN_PROGRESS`);
-    expect(otherClaims(d.tags[ARN], OWN_KEY)).toEqual([]);
+    // The mark is written, and the claim released after the failed teardown.
+    expect(d.tags[ARN]).toEqual({ [MARK]: `${NOW} 1 TRAINING_IN_PROGRESS` });
+    expect(d.calls.filter((c) => /tag|tearDown/i.test(c))).toEqual(['ListTagsForResource', 'tearDown DELETE', `TagResource ${MARK}`, `UntagResource ${OWN_KEY}`]);
+  });
+
+  test('a later attempt that finds its claim still there (the first could not release it) releases it, and nothing else', async () => {
+    const d = deps(training, CLEANUP);
+    d.tags[ARN][MARK] = `${NOW - 1_000} 1 TRAINING_IN_PROGRESS`;
+    const decision = await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
+    expect(decision).toMatchObject({ status: 'FAILED' });
+    expect(d.requests).toHaveLength(0);
+    expect(d.tags[ARN]).toEqual({ [MARK]: `${NOW - 1_000} 2 TRAINING_IN_PROGRESS` });
   });
 
   test('the second attempt answers at once, touching nothing and counting nothing, and the third removes the mark', async () => {

@@ -2,7 +2,7 @@ import { Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { addRunningModel, eventOf, modelArn, modelResourceId, stackOf, teardownCalls } from './stack-test-kit';
 import { LOCAL_ENV, LocalAws, StackOperationReport } from '../../local/local-aws';
-import { CustomLabelsModelLifecycle } from '../../src';
+import { CustomLabelsModelLifecycle, CustomLabelsModelLifecycleProps, ModelTeardownAction } from '../../src';
 import { CLAIM_TAG_KEY_PREFIX } from '../../src/teardown-contract';
 
 /**
@@ -22,10 +22,10 @@ afterAll(() => aws.close());
 /** The claims on the model, as `aws rekognition list-tags-for-resource` lists them. */
 const claims = (arn: string) => Object.entries(aws.sim.tags(arn) ?? {}).filter(([key]) => key.startsWith(CLAIM_TAG_KEY_PREFIX));
 
-/** Deploys one stack per name, each naming `arn`, in its own app. */
-async function deployStacks(names: string[], arn: string): Promise<void> {
+/** Deploys one stack per name, each naming `arn` (with `props`), in its own app. */
+async function deployStacks(names: string[], arn: string, props: Partial<CustomLabelsModelLifecycleProps> = {}): Promise<void> {
   for (const name of names) {
-    const deploy = await aws.deploy(aws.synthesize(stackOf(aws, name, (s) => new CustomLabelsModelLifecycle(s, 'Model', { projectVersionArn: arn }))));
+    const deploy = await aws.deploy(aws.synthesize(stackOf(aws, name, (s) => new CustomLabelsModelLifecycle(s, 'Model', { ...props, projectVersionArn: arn }))));
     expect(deploy.status).toBe('CREATE_COMPLETE');
   }
 }
@@ -54,6 +54,22 @@ test.each([
   expect(end.status).toBe('DELETE_COMPLETE');
   expect(aws.sim.status(arn)).toBeUndefined();
   expect(metricLines(end)).toEqual([expect.objectContaining({ Teardowns: 1, TeardownFailures: 0, StackName: last })]);
+});
+
+test('two stacks that only stop their model: the last destroy stops it and leaves no claim, so that a later stack can end it', async () => {
+  const arn = modelArn('two-stacks-stop');
+  addRunningModel(aws, arn);
+  await deployStacks(['StopsBeta', 'StopsProd'], arn, { teardownAction: ModelTeardownAction.STOP });
+
+  expect((await aws.destroy('StopsBeta')).status).toBe('DELETE_COMPLETE');
+  expect(aws.sim.status(arn)).toBe('RUNNING');
+  const end = await aws.destroy('StopsProd');
+  expect(end.status).toBe('DELETE_COMPLETE');
+  expect(aws.sim.status(arn)).toBe('STOPPED');
+  // Its claim was the only one: it stopped the model first, then released the claim.
+  const last = aws.sim.callsFor(arn).filter((c) => !c.error && c.operation !== 'ListTagsForResource').map((c) => c.operation).slice(-2);
+  expect(last).toEqual(['StopProjectVersion', 'UntagResource']);
+  expect(claims(arn)).toEqual([]);
 });
 
 test('two stacks on one model destroyed at the same moment: neither leaves it running', async () => {

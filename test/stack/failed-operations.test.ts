@@ -96,6 +96,8 @@ describe('destroy while the model trains longer than maxWait', () => {
     }
     expect([...aws.stack(stackName)!.resources.keys()]).toEqual([modelId]);
     expect(aws.sim.status(arn)).toBe('TRAINING_IN_PROGRESS');
+    // The failed teardown released its claim: no stack that adopts the model later finds it claimed.
+    expect(aws.sim.tags(arn)).toEqual({});
 
     const second = await aws.destroy(stackName);
     expect(second.status).toBe('DELETE_FAILED');

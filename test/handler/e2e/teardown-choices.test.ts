@@ -31,6 +31,11 @@ describe('teardown choices', () => {
     expect(remove.response.body.Reason).toMatch(/^Model birds\/stop-only: the model is not running \(ResourceInUseException\)/);
     expect(aws.sim.status(stopOnly)).toBe('STOPPED');
     expect(aws.sim.callsFor(stopOnly).map((c) => c.operation)).not.toContain('DeleteProjectVersion');
+    // The claims, read beside the stack, showed only its own: the Stop came first, the release once it was stopped.
+    const succeeded = aws.sim.callsFor(stopOnly).filter((c) => !c.error).map((c) => c.operation);
+    expect(succeeded.filter((operation) => operation !== 'StopProjectVersion')).toEqual(['TagResource', 'ListTagsForResource', 'UntagResource']);
+    expect(succeeded.indexOf('UntagResource')).toBeGreaterThan(succeeded.lastIndexOf('StopProjectVersion'));
+    expect(aws.sim.tags(stopOnly)).toEqual({});
   });
 
   test('changing the wait or the action is an in-place update that never touches the model', async () => {
