@@ -190,6 +190,8 @@ async function decideDelete(request: DeleteRequest, deps: DecisionDeps): Promise
     waitDeadline,
     runDeadline: deps.runDeadline,
     progress: handoff?.progress,
+    turns: ownership.turns,
+    turnTaken: ownership.turnTaken,
   });
   if (outcome.result !== 'CONTINUE') {
     const answered = await answeredByAnotherDelivery(request, stacks, deps);

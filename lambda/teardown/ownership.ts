@@ -5,6 +5,7 @@ import { Retried, RetryDeps, retrying } from './retrying';
 import { StackApi, StackDescription, StackEventSummary, StackResource } from './stack-api';
 import { beforeDelete, claims, StackIntent, stackIntent, TeardownPhase } from './stack-intent';
 import { claimsUnreadableReason, ownershipReasons, ownStatusUnconfirmedReason, stackUnreadableReason } from './teardown-reasons';
+import { Turns, turnsAmong, untilTurnMs } from './turns';
 
 /**
  * Whether a Delete may end its model: the stack (and its root, when nested) must show that its own
@@ -25,12 +26,16 @@ export type Ownership =
    * `tags`: the model's tags as last read (when the resource records claims and the model exists).
    * `ownClaimHeld`: this resource's claim is still on the model (the first read was final, and
    * showed it); whoever answers CloudFormation releases it, unless the model is gone by then.
+   * `turns`: the model's turns among those its stack deletes at once (turns.ts), as the last read of
+   * the stack showed them; `turnTaken`: whether a throttled claim call already waited for its turn.
    */
   | {
     readonly kind: 'tearDown';
     readonly phase: TeardownPhase;
     readonly tags?: Readonly<Record<string, string>>;
     readonly ownClaimHeld?: boolean;
+    readonly turns?: Turns;
+    readonly turnTaken?: boolean;
   }
   /** The model stays as it is (rollback, forged Delete, another claim). */
   | { readonly kind: 'leave'; readonly reason: string }
@@ -70,8 +75,17 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
     retrying(operation, call, deps, deadline, deps.stacks.maxCallMs);
 
   const ownKey = claimKey(stackId, request.logicalId);
+  // The first throttled claim call waits for the model's turn, once, when the stack's resources
+  // (read in parallel) show that it deletes several models at once.
+  let turns: Turns | undefined;
+  let turnTaken = false;
+  const turnWait = () => {
+    if (turnTaken || turns === undefined) return undefined;
+    turnTaken = true;
+    return untilTurnMs(turns, deps.pacing.turnMs, deps.now());
+  };
   const claimCall = <T extends object>(operation: string, call: () => Promise<T | ErrorAnswer>) =>
-    retrying(operation, call, deps, deadline, deps.models.maxCallMs);
+    retrying(operation, call, deps, deadline, deps.models.maxCallMs, turnWait);
   const listClaims = () => claimCall('ListTagsForResource', () => deps.models.listTagsForResource(model.arn));
   // Independent reads in parallel: the Stop of a running model waits for them. A resource from
   // before claims may not call the tag actions.
@@ -94,6 +108,7 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
   }
 
   let stackResources = (resources as { answered: { resources: StackResource[] } }).answered.resources;
+  turns = turnsAmong(stackResources, request.logicalId);
   let intent: StackIntent = stackIntent({ status: stack.status, resources: stackResources, rootStatus }, model.arn);
   // CloudFormation promises no order between a resource's status and the request it sends: a read
   // may still show this resource live. Read again, within a bound, until it shows the delete.
@@ -117,6 +132,7 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
     if ('outOfTime' in again) return unanswered('stack', again);
     if ('error' in again.answered) return { kind: 'failed', reason: stackUnreadableReason(model, again.answered, false) };
     stackResources = again.answered.resources;
+    turns = turnsAmong(stackResources, request.logicalId);
     intent = stackIntent({ status: stack.status, resources: stackResources, rootStatus }, model.arn);
   }
   if (intent.kind === 'tearDown' && intent.phase === 'STACK_DELETE') {
@@ -134,17 +150,20 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
     // Not the stack's own operation: even its claim stays, since the resource lives on.
     return { kind: 'leave', reason: intent.reason };
   }
+  type TearDown = Extract<Ownership, { kind: 'tearDown' }>;
+  const tearDown = (found: Extract<StackIntent, { kind: 'tearDown' }>, claimsRead: Pick<TearDown, 'tags' | 'ownClaimHeld'> = {}): TearDown =>
+    ({ ...found, ...claimsRead, turns, turnTaken });
   if (!request.recordsClaim) {
     // A resource of a version before claims: the stack alone decides, as it did then.
-    return intent.kind === 'tearDown' ? intent : { kind: 'leave', reason: intent.reason };
+    return intent.kind === 'tearDown' ? tearDown(intent) : { kind: 'leave', reason: intent.reason };
   }
 
   if (intent.kind === 'tearDown') {
     const first = await claimsBeforeRelease!;
-    if ('answered' in first && gone(first.answered)) return intent;
+    if ('answered' in first && gone(first.answered)) return tearDown(intent);
     if ('answered' in first && 'tags' in first.answered && otherClaims(first.answered.tags, ownKey).length === 0) {
       // Final (see the top of this file): the Stop need not wait for the release.
-      return { ...intent, tags: first.answered.tags, ownClaimHeld: ownKey in first.answered.tags };
+      return tearDown(intent, { tags: first.answered.tags, ownClaimHeld: ownKey in first.answered.tags });
     }
   }
   const released = await claimCall('UntagResource', () => deps.models.untagResource(model.arn, [ownKey]));
@@ -155,18 +174,18 @@ export async function checkOwnership(request: OwnershipRequest, deps: OwnershipD
     return { kind: 'leave', reason: ownershipReasons.released(intent.reason, ownKey, kept?.error) };
   }
   if ('outOfTime' in released) return unanswered('claims', released);
-  if (gone(released.answered)) return intent;
+  if (gone(released.answered)) return tearDown(intent);
   if ('error' in released.answered) return { kind: 'failed', reason: claimsUnreadableReason(model, released.answered, false) };
 
   const listed = await listClaims();
   if ('outOfTime' in listed) return unanswered('claims', listed);
-  if (gone(listed.answered)) return intent;
+  if (gone(listed.answered)) return tearDown(intent);
   if ('error' in listed.answered) return { kind: 'failed', reason: claimsUnreadableReason(model, listed.answered, false) };
   const others = otherClaims(listed.answered.tags, ownKey);
   if (others.length > 0) {
     return { kind: 'leave', reason: ownershipReasons.otherClaims(others) };
   }
-  return { ...intent, tags: listed.answered.tags };
+  return tearDown(intent, { tags: listed.answered.tags });
 }
 
 /** How long a Delete reads its own resource again until it shows DELETE_IN_PROGRESS, and the pauses between reads. */

@@ -32,7 +32,7 @@ export interface TeardownRequest {
   readonly turnTaken?: boolean;
 }
 
-/** The calls a teardown makes: only Stop and Delete, since the claims are settled before it starts. */
+/** The calls a teardown makes: only Stop and Delete (the claims are read before it starts, and released after it ends). */
 export type TeardownModelApi = Pick<ModelApi, 'maxCallMs' | 'stopProjectVersion' | 'deleteProjectVersion'>;
 
 /** How the teardown reaches the world: injected, so tests run it on a virtual clock. */

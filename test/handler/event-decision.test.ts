@@ -152,7 +152,7 @@ describe('Delete', () => {
     const sentAt = Date.UTC(2026, 10, 23, 12, 0, 0);
     // The last read: whether another delivery of the event has answered already (it has not).
     expect(stackReads(d.calls)).toEqual([`DescribeStacks ${STACK_ID}`, `ListStackResources ${STACK_ID}`, `DescribeStackEvents ${STACK_ID}`, `ListStackResources ${STACK_ID}`]);
-    expect(d.requests).toEqual([{ model: readModelVersion(ARN), action: 'STOP', waitStartedAt: sentAt, waitDeadline: sentAt + 600_000, runDeadline: NOW + 60_000 }]);
+    expect(d.requests).toEqual([{ model: readModelVersion(ARN), action: 'STOP', waitStartedAt: sentAt, waitDeadline: sentAt + 600_000, runDeadline: NOW + 60_000, turnTaken: false }]);
     expect(decision).toEqual({ kind: 'respond', status: 'SUCCESS', physicalResourceId: ARN, reason: 'Model birds/v1: the model is deleted (after 30s).', counts: 'TORN_DOWN' });
   });
 
@@ -312,6 +312,32 @@ describe('Delete', () => {
     const decision = await decideEvent(withProperties(e, { TeardownAction: 'X' }), d);
     expect(decision).toMatchObject({ status: 'FAILED', physicalResourceId: ARN });
     expect(d.requests).toHaveLength(0);
+  });
+});
+
+describe('Delete: the turns of the models a stack deletes at once', () => {
+  const otherModel = (logicalId: string) => modelResource(logicalId, `${ARN}-${logicalId}`, 'DELETE_IN_PROGRESS');
+
+  test('a model deleted with others gets its turns from the stack\'s resources; a throttled claims read waits for its turn, once', async () => {
+    // Alpha, Model, Zulu: this model's rank is 1 of 3.
+    const stack: FakeStack = { status: 'DELETE_IN_PROGRESS', resources: [otherModel('Zulu'), ...DELETING_STACK.resources, otherModel('Alpha')] };
+    const d = deps(undefined, stack);
+    d.failures.ListTagsForResource = [throttled, throttled, throttled];
+
+    await decideEvent(event('Delete', { PhysicalResourceId: ARN }), d);
+
+    expect(d.requests[0]).toMatchObject({ turns: { rank: 1, count: 3 }, turnTaken: true });
+    expect(d.calls.filter((c) => c === 'ListTagsForResource')).toHaveLength(4);
+  });
+
+  test('a model deleted alone has no turns, and an unthrottled claims read takes none', async () => {
+    const alone = deps();
+    await decideEvent(event('Delete', { PhysicalResourceId: ARN }), alone);
+    expect(alone.requests[0]).toMatchObject({ turns: undefined, turnTaken: false });
+
+    const withOthers = deps(undefined, { status: 'DELETE_IN_PROGRESS', resources: [...DELETING_STACK.resources, otherModel('Zulu')] });
+    await decideEvent(event('Delete', { PhysicalResourceId: ARN }), withOthers);
+    expect(withOthers.requests[0]).toMatchObject({ turns: { rank: 0, count: 2 }, turnTaken: false });
   });
 });
 
