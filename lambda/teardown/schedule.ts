@@ -52,15 +52,16 @@ export interface PacingState {
  * raises it by a tenth, so that teardowns sharing a limit slow down together. A throttled Stop
  * retries after its own short backoff ("full jitter", at most 2 s), which ignores the learned gap:
  * a running model bills until its Stop is accepted. A throttled poll waits for the gap: it only
- * looked too soon. The models of one stack take turns of 220 ms: slightly more than a fifth of a
- * second, so that a stack's turns alone stay within 5 calls per second of an operation and leave room
- * for the retries of server errors. BENCHMARKS.md (section 6) measures what this costs in throttled calls.
+ * looked too soon. The models of one stack take turns of 220 ms (turns.ts), a little over a fifth of
+ * a second: a stack's turns alone make at most about 4.5 calls a second of an operation, which leaves
+ * room for the retries of server errors under a limit of 5. BENCHMARKS.md (section 6) measures what
+ * this costs in time and throttled calls.
  */
 export const DEFAULT_PACING: Pacing = {
-  firstPollMs: 1_000,
-  pollGrowth: 0.15,
-  maxPollMs: 40_000,
-  deletingPollShare: 0.04,
+  firstPollMs: 1_500,
+  pollGrowth: 0.13,
+  maxPollMs: 32_000,
+  deletingPollShare: 0.03,
   firstBackoffMs: 1_000,
   maxBackoffMs: 20_000,
   maxStopBackoffMs: 2_000,

@@ -8,8 +8,8 @@ import { error, status } from '../../local/virtual-time';
 /**
  * The teardown's state machine as a table: what it knows and what its call answered → what it
  * calls next and after how long, or how it ends. With the jitter at its middle (random 0.5), a
- * poll of a state seen just now waits `firstPollMs` (1 s) and a Stop's first backoff 0.5 s; the
- * wait began 100 s ago, so that a deleting model is polled no sooner than 4 s (`deletingPollShare`).
+ * poll of a state seen just now waits `firstPollMs` (1.5 s) and a Stop's first backoff 0.5 s; the
+ * wait began 100 s ago, so that a deleting model is polled no sooner than 3 s (`deletingPollShare`).
  */
 
 const T = 1_700_000_000_000;
@@ -45,9 +45,9 @@ const deleting = { state: 'DELETING', stateSince: T, next: DELETE, stopMayBeNeed
 
 const TABLE: Row[] = [
   // DELETE: Stop first, then Delete once the model neither runs nor stops.
-  ['Stop says RUNNING', 'DELETE', firstStop, status('RUNNING'), 'Stop after 1000 ms', { state: 'RUNNING', stopMayBeNeeded: true }],
-  ['Stop says STARTING', 'DELETE', firstStop, status('STARTING'), 'Stop after 1000 ms', { state: 'STARTING', stopMayBeNeeded: true }],
-  ['Stop says STOPPING', 'DELETE', firstStop, status('STOPPING'), 'Delete after 1000 ms', { state: 'STOPPING', stopMayBeNeeded: false, next: DELETE }],
+  ['Stop says RUNNING', 'DELETE', firstStop, status('RUNNING'), 'Stop after 1500 ms', { state: 'RUNNING', stopMayBeNeeded: true }],
+  ['Stop says STARTING', 'DELETE', firstStop, status('STARTING'), 'Stop after 1500 ms', { state: 'STARTING', stopMayBeNeeded: true }],
+  ['Stop says STOPPING', 'DELETE', firstStop, status('STOPPING'), 'Delete after 1500 ms', { state: 'STOPPING', stopMayBeNeeded: false, next: DELETE }],
   ['Stop says STOPPED', 'DELETE', firstStop, status('STOPPED'), 'Delete at once', { state: 'STOPPED', stopMayBeNeeded: false, next: DELETE }],
   ['Stop says TRAINING_IN_PROGRESS', 'DELETE', firstStop, status('TRAINING_IN_PROGRESS'), 'Delete at once', { stopMayBeNeeded: false }],
   ['Stop says DELETING', 'DELETE', firstStop, status('DELETING'), 'Delete at once', { state: 'DELETING', deleteAccepted: false }],
@@ -57,20 +57,20 @@ const TABLE: Row[] = [
   ['Stop finds no model', 'DELETE', firstStop, error('ResourceNotFoundException'), 'DONE: the model no longer exists', { state: 'GONE' }],
   ['Stop is throttled', 'DELETE', firstStop, error('ThrottlingException'), 'Stop after 500 ms', { transientStreak: 1 }],
   ['Stop fails inside the service', 'DELETE', firstStop, error('InternalServerError'), 'Stop after 500 ms', { transientStreak: 1 }],
-  ['Delete is refused while stopping', 'DELETE', stopping, error('ResourceInUseException'), 'Delete after 1000 ms', { stopMayBeNeeded: false }],
-  ['Delete is refused after Stop saw STOPPED', 'DELETE', settledAfterStop, error('ResourceInUseException'), 'Stop after 1000 ms', { stopMayBeNeeded: true }],
-  ['Delete is refused before any status', 'DELETE', { next: DELETE }, error('ResourceInUseException'), 'Stop after 1000 ms', { state: 'BUSY' }],
-  ['Delete is accepted', 'DELETE', settledAfterStop, status('DELETING'), 'Delete after 4000 ms', { state: 'DELETING', deleteAccepted: true }],
+  ['Delete is refused while stopping', 'DELETE', stopping, error('ResourceInUseException'), 'Delete after 1500 ms', { stopMayBeNeeded: false }],
+  ['Delete is refused after Stop saw STOPPED', 'DELETE', settledAfterStop, error('ResourceInUseException'), 'Stop after 1500 ms', { stopMayBeNeeded: true }],
+  ['Delete is refused before any status', 'DELETE', { next: DELETE }, error('ResourceInUseException'), 'Stop after 1500 ms', { state: 'BUSY' }],
+  ['Delete is accepted', 'DELETE', settledAfterStop, status('DELETING'), 'Delete after 3000 ms', { state: 'DELETING', deleteAccepted: true }],
   ['Delete is throttled', 'DELETE', stopping, error('ThrottlingException'), 'Delete after 2000 ms', { transientStreak: 1 }],
   ['Delete is denied', 'DELETE', settledAfterStop, error('AccessDeniedException'), 'FAILED', { deleteAccepted: false }],
   ['Delete refuses as invalid', 'DELETE', settledAfterStop, error('InvalidParameterException'), 'FAILED', {}],
-  ['Delete, once accepted, refuses as invalid', 'DELETE', deleting, error('InvalidParameterException'), 'Delete after 4000 ms', {}],
+  ['Delete, once accepted, refuses as invalid', 'DELETE', deleting, error('InvalidParameterException'), 'Delete after 3000 ms', {}],
   ['Delete, once accepted, is denied', 'DELETE', deleting, error('AccessDeniedException'), 'FAILED', {}],
   ['Delete, once accepted, finds no model', 'DELETE', deleting, error('ResourceNotFoundException'), 'DONE: the model is deleted, torn down', { state: 'GONE' }],
   ['Delete finds no model it saw', 'DELETE', settledAfterStop, error('ResourceNotFoundException'), 'DONE: the model no longer exists, torn down', {}],
   // STOP: Stop until the model neither runs nor stops.
-  ['Stop says RUNNING', 'STOP', firstStop, status('RUNNING'), 'Stop after 1000 ms', { state: 'RUNNING' }],
-  ['Stop says STOPPING', 'STOP', firstStop, status('STOPPING'), 'Stop after 1000 ms', { sawStopping: true, next: STOP }],
+  ['Stop says RUNNING', 'STOP', firstStop, status('RUNNING'), 'Stop after 1500 ms', { state: 'RUNNING' }],
+  ['Stop says STOPPING', 'STOP', firstStop, status('STOPPING'), 'Stop after 1500 ms', { sawStopping: true, next: STOP }],
   ['Stop says STOPPED after STOPPING', 'STOP', { state: 'STOPPING', sawStopping: true }, status('STOPPED'), 'DONE: the model is not running (STOPPED), torn down', {}],
   ['Stop says STOPPED at once', 'STOP', firstStop, status('STOPPED'), 'DONE: the model is not running (STOPPED)', {}],
   ['Stop refuses as in use', 'STOP', firstStop, error('ResourceInUseException'), 'DONE: the model is not running (ResourceInUseException)', {}],
