@@ -183,16 +183,23 @@ async function decideDelete(request: DeleteRequest, deps: DecisionDeps): Promise
     return failed(`${reason} ${advice(lastState, ownership.phase)}`, 'FAILED_TEARDOWN');
   };
 
-  const outcome = await deps.tearDown({
-    model,
-    action,
-    waitStartedAt,
-    waitDeadline,
-    runDeadline: deps.runDeadline,
-    progress: handoff?.progress,
-    turns: ownership.turns,
-    turnTaken: ownership.turnTaken,
-  });
+  let outcome: TeardownOutcome;
+  try {
+    outcome = await deps.tearDown({
+      model,
+      action,
+      waitStartedAt,
+      waitDeadline,
+      runDeadline: deps.runDeadline,
+      progress: handoff?.progress,
+      turns: ownership.turns,
+      turnTaken: ownership.turnTaken,
+    });
+  } catch (err) {
+    // An unexpected failure is answered FAILED (index.ts): the held claim goes, as with any other failure.
+    await releaseHeldClaim();
+    throw err;
+  }
   if (outcome.result !== 'CONTINUE') {
     const answered = await answeredByAnotherDelivery(request, stacks, deps);
     if (answered) {

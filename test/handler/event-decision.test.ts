@@ -367,6 +367,13 @@ describe('Delete: claims on the model', () => {
     });
   });
 
+  test('whose teardown throws unexpectedly releases its held claim before the error is answered FAILED', async () => {
+    const d = { ...deps(), tearDown: async () => { throw new Error('a bug'); } };
+    await expect(decideEvent(event('Delete', { PhysicalResourceId: ARN }), d)).rejects.toThrow('a bug');
+    expect(tagCallsAndTeardown(d.calls)).toEqual(['ListTagsForResource', `UntagResource ${OWN_KEY}`]);
+    expect(d.tags[ARN]).toEqual({});
+  });
+
   test('of a STOP that finds the model gone releases nothing: the tags went with it', async () => {
     const d = deps({ result: 'DONE', summary: 'the model no longer exists', tornDown: false });
     await decideEvent(withProperties(event('Delete', { PhysicalResourceId: ARN }), STOP), d);
