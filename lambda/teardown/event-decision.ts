@@ -164,7 +164,7 @@ async function decideDelete(request: DeleteRequest, deps: DecisionDeps): Promise
   // that the Stop waited for no release: every answer but a SUCCESS with the model gone (its tags
   // went with it) releases it now. A hand-off keeps it for the next run.
   const ownKey = claimKey(stackId, logicalId);
-  const releaseHeldClaim = async () => (ownership.ownClaimHeld ? releaseClaim(model, ownKey, deps) : undefined);
+  const releaseHeldClaim = async () => (ownership.ownClaimHeld ? removeTag(model, ownKey, 'claim not released', deps) : undefined);
   const failed = async (reason: string, counts?: Response['counts']): Promise<Response> => {
     const kept = await releaseHeldClaim();
     return respond('FAILED', arn, kept ? `${reason} ${claimKeptAfterFailureReason(ownKey, kept.error)}` : reason, counts);
@@ -173,7 +173,7 @@ async function decideDelete(request: DeleteRequest, deps: DecisionDeps): Promise
   if (earlier) {
     // A later attempt of a cleanup Delete that failed: answer at once, touching no model, counted once.
     const attempt = earlier.attempt + 1;
-    await (attempt >= CLEANUP_DELETE_ATTEMPTS ? unmarkCleanupFailure(model, markKey, deps) : mark({ ...earlier, attempt }));
+    await (attempt >= CLEANUP_DELETE_ATTEMPTS ? removeTag(model, markKey, 'cleanup failure mark not removed', deps) : mark({ ...earlier, attempt }));
     return failed(`${cleanupRetryReason(model, deps.now() - earlier.failedAt, attempt)} ${advice(earlier.state, ownership.phase)}`);
   }
   const failedTeardown = async (reason: string, lastState: string): Promise<Response> => {
@@ -267,14 +267,12 @@ async function markCleanupFailure(model: ModelVersion, key: string, failure: Cle
   await changeTags(model, 'TagResource', (api) => api.tagResource(model.arn, { [key]: cleanupFailureValue(failure) }), 'cleanup failure not marked', deps);
 }
 
-/** Removes the mark after the last attempt CloudFormation makes. */
-async function unmarkCleanupFailure(model: ModelVersion, key: string, deps: DecisionDeps): Promise<void> {
-  await changeTags(model, 'UntagResource', (api) => api.untagResource(model.arn, [key]), 'cleanup failure mark not removed', deps);
-}
-
-/** Releases this resource's claim after its teardown: the error when the claim stays. */
-function releaseClaim(model: ModelVersion, key: string, deps: DecisionDeps): Promise<ErrorAnswer | undefined> {
-  return changeTags(model, 'UntagResource', (api) => api.untagResource(model.arn, [key]), 'claim not released', deps);
+/**
+ * Removes tag `key` from the model: the mark after the last attempt CloudFormation makes, or this
+ * resource's claim after its teardown. The error when the tag stays.
+ */
+function removeTag(model: ModelVersion, key: string, failureMessage: string, deps: DecisionDeps): Promise<ErrorAnswer | undefined> {
+  return changeTags(model, 'UntagResource', (api) => api.untagResource(model.arn, [key]), failureMessage, deps);
 }
 
 /**
