@@ -8,7 +8,7 @@ import { ErrorAnswer } from '../../lambda/teardown/model-api';
 import { readModelVersion, readProperties } from '../../lambda/teardown/properties';
 import { TeardownEvent } from '../../lambda/teardown/request';
 import { DEFAULT_PACING } from '../../lambda/teardown/schedule';
-import { claimNotRecordedReason, claimsUnreadableReason, cleanupRetryReason, failureReason, ownStatusUnconfirmedReason, stackUnreadableReason, timeoutReason } from '../../lambda/teardown/teardown-reasons';
+import { claimKeptAfterStopReason, claimNotRecordedReason, claimsUnreadableReason, cleanupRetryReason, failureReason, ownStatusUnconfirmedReason, stackUnreadableReason, timeoutReason } from '../../lambda/teardown/teardown-reasons';
 import { CustomLabelsModelLifecycle, ModelTeardownAction } from '../../src';
 import { decideEvent, DELETING_STACK, deps, FakeStack, STACK_ID } from '../handler/decision-deps';
 
@@ -304,6 +304,7 @@ describe('the table of failure reasons', () => {
       claimsUnreadableReason(readModelVersion(ARN)!, { error: 'ThrottlingException', message: 'slow down' }, true),
       claimNotRecordedReason(readModelVersion(ARN)!, { error: 'AccessDeniedException', message: 'denied' }, false),
       claimNotRecordedReason(readModelVersion(ARN)!, { error: 'ThrottlingException', message: 'slow down' }, true),
+      claimKeptAfterStopReason(readModelVersion(ARN)!, 'claim-key', { error: 'AccessDeniedException', message: 'denied' }, 'STACK_DELETE'),
     ];
     const retried = cleanupRetryReason(readModelVersion(ARN)!, 3_000, 2);
     const unconfirmed = ownStatusUnconfirmedReason(readModelVersion(ARN)!, 'Model', 'CREATE_COMPLETE', 60_000);
