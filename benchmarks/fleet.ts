@@ -95,7 +95,8 @@ the stack's resources). Every teardown's first call goes at once; the first thro
 (the claims read, or the Stop) waits for its turn, later ones retry after a short backoff (full jitter, at most
 ${seconds(DEFAULT_PACING.maxStopBackoffMs, 0)}); once one of its calls was throttled, its polls wait for their turns. Each teardown also keeps a call rate per operation, since
 Rekognition limits each operation on its own: a throttled call cuts that operation's rate to a quarter, an
-admitted one raises it by a tenth; a throttled poll waits for the learned gap. The stacks of one pipeline
+admitted one raises it by a tenth; a throttled poll waits for the learned gap, which a model that takes turns
+keeps under half a cycle of them. The stacks of one pipeline
 cannot see each other: their turns fall on the same moments. The SDK makes one attempt per call, so the
 pacing sees every throttled call; the learned rates travel in the hand-off. The in-process rows run the same
 teardowns without the claims read; the comparison rows give each client the SDK's own adaptive retry mode

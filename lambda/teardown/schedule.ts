@@ -52,10 +52,11 @@ export interface PacingState {
  * raises it by a tenth, so that teardowns sharing a limit slow down together. A throttled Stop
  * retries after its own short backoff ("full jitter", at most 2 s), which ignores the learned gap:
  * a running model bills until its Stop is accepted. A throttled poll waits for the gap: it only
- * looked too soon. The models of one stack take turns of 220 ms (turns.ts), a little over a fifth of
- * a second: a stack's turns alone make at most about 4.5 calls a second of an operation, which leaves
- * room for the retries of server errors under a limit of 5. BENCHMARKS.md (section 6) measures what
- * this costs in time and throttled calls.
+ * looked too soon (a model that takes turns keeps it under half a cycle of them: turns.ts). Other
+ * failed calls back off for at most 8 s. The models of one stack take turns of 220 ms (turns.ts), a
+ * little over a fifth of a second: a stack's turns alone make at most about 4.5 calls a second of an
+ * operation, which leaves room for the retries of server errors under a limit of 5. BENCHMARKS.md
+ * (section 6) measures what this costs in time and throttled calls.
  */
 export const DEFAULT_PACING: Pacing = {
   firstPollMs: 1_500,
@@ -63,7 +64,7 @@ export const DEFAULT_PACING: Pacing = {
   maxPollMs: 32_000,
   deletingPollShare: 0.03,
   firstBackoffMs: 1_000,
-  maxBackoffMs: 20_000,
+  maxBackoffMs: 8_000,
   maxStopBackoffMs: 2_000,
   throttleRateFactor: 0.25,
   admittedRateGrowth: 0.1,

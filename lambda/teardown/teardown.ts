@@ -3,7 +3,7 @@ import { ModelVersion, TeardownAction } from './properties';
 import { Pacing } from './schedule';
 import { timeoutReason } from './teardown-reasons';
 import { Finished, ObservedState, progressOf, startMemory, step, StepAction, StepContext, TeardownProgress } from './teardown-step';
-import { Turns } from './turns';
+import { pacingWithTurns, Turns } from './turns';
 
 /**
  * The loop around the teardown's state machine (teardown-step.ts): it sleeps, makes the call the
@@ -63,10 +63,11 @@ export type TeardownOutcome =
  */
 export async function tearDown(request: TeardownRequest, deps: TeardownDeps): Promise<TeardownOutcome> {
   const { model, progress } = request;
+  const pacing = pacingWithTurns(deps.pacing, request.turns);
   const teardown: StepContext = {
-    model, action: request.action, pacing: deps.pacing, random: deps.random, waitStartedAt: request.waitStartedAt, turns: request.turns,
+    model, action: request.action, pacing, random: deps.random, waitStartedAt: request.waitStartedAt, turns: request.turns,
   };
-  let memory = startMemory(progress, deps.now(), deps.pacing, request.turnTaken);
+  let memory = startMemory(progress, deps.now(), pacing, request.turnTaken);
   let action: StepAction = { call: memory.next };
   let calls = 0;
   const elapsedMs = () => deps.now() - request.waitStartedAt;

@@ -1,4 +1,5 @@
 import { MODEL_RESOURCE_TYPE } from './properties';
+import { Pacing } from './schedule';
 import { StackResource } from './stack-api';
 
 /**
@@ -40,4 +41,13 @@ export function untilTurnMs(turns: Turns, turnMs: number, at: number): number {
 /** `afterMs` from `at`, moved on to the start of the model's next turn (unchanged without turns). */
 export function onTurnMs(turns: Turns | undefined, turnMs: number, at: number, afterMs: number): number {
   return turns ? afterMs + untilTurnMs(turns, turnMs, at + afterMs) : afterMs;
+}
+
+/**
+ * The pacing of a teardown that takes turns: it learns no gap between calls longer than half a cycle of
+ * its turns. The turns already keep the stack's own calls under the limit; a longer gap would only put
+ * off the look that sees the model stopped, or gone.
+ */
+export function pacingWithTurns(pacing: Pacing, turns: Turns | undefined): Pacing {
+  return turns ? { ...pacing, maxCallGapMs: Math.min(pacing.maxCallGapMs, (turns.count * pacing.turnMs) / 2) } : pacing;
 }

@@ -1,6 +1,7 @@
 import { readModelVersion, TeardownAction } from '../../lambda/teardown/properties';
 import { DEFAULT_PACING } from '../../lambda/teardown/schedule';
 import { tearDown, TeardownProgress, TeardownRequest } from '../../lambda/teardown/teardown';
+import { untilTurnMs } from '../../lambda/teardown/turns';
 import { error, ScriptedModelApi, status, VirtualClock, virtualDeps } from '../../local/virtual-time';
 
 const ARN = 'arn:aws:rekognition:us-east-1:123456789012:project/birds/version/v1/1700000000000';
@@ -423,6 +424,35 @@ describe('sharing a throttled limit', () => {
     expect(Math.max(firstRetry, secondRetry)).toBeLessThanOrEqual(DEFAULT_PACING.maxStopBackoffMs);
     expect(firstPoll).toBeGreaterThanOrEqual(0.8 * 20_000);
     expect(Math.max(firstRetry, secondRetry)).toBeLessThan(firstPoll);
+  });
+
+  test('a model that takes turns keeps no gap longer than half a cycle of them, whatever an earlier run learned', async () => {
+    const turns = { rank: 4, count: 30 };
+    const halfCycleMs = (turns.count * DEFAULT_PACING.turnMs) / 2;
+    // An earlier run learned that Delete polls must keep 20 s apart, while the model was stopping.
+    const stopping = (clock: VirtualClock): TeardownProgress => ({
+      state: 'STOPPING',
+      stateSince: clock.time,
+      next: 'DeleteProjectVersion',
+      stopMayBeNeeded: false,
+      deleteAccepted: false,
+      pacing: { StopProjectVersion: { callGapMs: 0, backoffMs: 0 }, DeleteProjectVersion: { callGapMs: 20_000, backoffMs: 0 } },
+    });
+    const firstPoll = async (withTurns: boolean) => {
+      const clock = new VirtualClock();
+      const api = new ScriptedModelApi(clock, { delete: [error('ResourceInUseException'), error('ResourceNotFoundException')] });
+      await tearDown(request(clock, { progress: stopping(clock), turns: withTurns ? turns : undefined }), virtualDeps(clock, api));
+      expect(api.operations()).toEqual(['delete', 'delete']);
+      return { pause: clock.sleeps[0], pollAt: api.calls[1].at };
+    };
+
+    const alone = await firstPoll(false);
+    const taking = await firstPoll(true);
+
+    // Alone, the learned gap holds the poll back; with turns, at most half a cycle (jittered) and then its turn.
+    expect(alone.pause).toBeGreaterThanOrEqual(0.8 * 20_000);
+    expect(taking.pause).toBeLessThanOrEqual(1.2 * halfCycleMs + 2 * halfCycleMs);
+    expect(untilTurnMs(turns, DEFAULT_PACING.turnMs, taking.pollAt)).toBe(0);
   });
 
   test('throttled polls teach the Delete gap only, and a throttled Stop leaves the polls to the schedule', async () => {

@@ -1,6 +1,7 @@
 import { MODEL_RESOURCE_TYPE } from '../../lambda/teardown/properties';
+import { DEFAULT_PACING } from '../../lambda/teardown/schedule';
 import { StackResource } from '../../lambda/teardown/stack-api';
-import { onTurnMs, turnsAmong, untilTurnMs } from '../../lambda/teardown/turns';
+import { onTurnMs, pacingWithTurns, turnsAmong, untilTurnMs } from '../../lambda/teardown/turns';
 
 function resource(logicalResourceId: string, resourceStatus: string, resourceType = MODEL_RESOURCE_TYPE): StackResource {
   return { logicalResourceId, physicalResourceId: `arn-of-${logicalResourceId}`, resourceType, resourceStatus };
@@ -40,5 +41,13 @@ describe('the turns a stack\'s models take', () => {
     expect(onTurnMs(turns, 200, 8_000, 1_000)).toBe(1_000);
     expect(onTurnMs(turns, 200, 8_000, 1_001)).toBe(1_800);
     expect(onTurnMs(undefined, 200, 8_000, 1_001)).toBe(1_001);
+  });
+
+  test('a model that takes turns learns no gap longer than half a cycle of them; alone, its pacing is unchanged', () => {
+    // 30 models of 220 ms: a cycle of 6.6 s.
+    expect(pacingWithTurns(DEFAULT_PACING, { rank: 0, count: 30 })).toEqual({ ...DEFAULT_PACING, maxCallGapMs: 3_300 });
+    // A cycle longer than twice the longest gap changes nothing.
+    expect(pacingWithTurns(DEFAULT_PACING, { rank: 0, count: 500 })).toEqual(DEFAULT_PACING);
+    expect(pacingWithTurns(DEFAULT_PACING, undefined)).toBe(DEFAULT_PACING);
   });
 });
