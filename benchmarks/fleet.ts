@@ -99,6 +99,7 @@ export async function manyModels(log: (message: string) => void): Promise<Sectio
     claim(runs, 'all gone vs ideal', (m) => m.totalRatio, (v) => ratio(v), TOTAL_TARGET),
     claim(runs, 'throttled share of all calls', (m) => 100 * m.throttledShare, (v) => `${v.toFixed(0)}%`, 100 * THROTTLED_TARGET),
   ]);
+  const repeatedRuns = CASES.filter((c) => bundleRuns(c) > 1).map((c) => `${bundleRuns(c)} times for ${describeCase(c)}`).join(' and ');
   const markdown = `
 Stacks destroyed at once, as a pipeline that tears down many environments does: each stack has its own
 teardown function (every run a fresh Node.js process of the real bundle, through its own local Lambda
@@ -126,7 +127,7 @@ pacing sees every throttled call; the learned rates travel in the hand-off. The 
 teardowns without the claims read; the comparison rows give each client the SDK's own adaptive retry mode
 instead (a token bucket per client, whose rate falls to 0.7 times the measured rate on a throttle; its floor
 is 0.5 calls per second per client), under the same teardown loop. Each row is one run; the real bundle runs
-${bundleRuns(CASES[0])} times for ${describeCase(CASES[0])}, and the summary takes the median of those runs.
+${repeatedRuns}, and the summary takes the median of those runs.
 
 ${table(['Models', 'How', 'Billing: last Stop / ideal', 'vs ideal', 'Stop accepted, median / p90', 'All gone / ideal', 'vs ideal',
   'First call, first / last', 'Calls', 'Throttled'], rows)}
