@@ -71,10 +71,11 @@ describe('every hand-off delivered twice (the default of the stack tests)', () =
 // the same teardown side by side; when both have the model's Delete accepted and answer within
 // CloudFormation's status lag of each other, neither can see the other's answer taken, and each
 // counts a teardown, so `Teardowns` reads 1 to the number of twin chains, as the machine's load
-// decides. No open issue covers it yet: the closing note of 2026-12-06 asks for one ("Teardowns
-// counted once under duplicate delivery": a lease the twins share, on the model's tags say), and
-// the issue that builds it unskips this test.
-describe.skip('Teardowns counted once however many twins finish together (known defect: each twin counts; waits for the issue proposed on 2026-12-06)', () => {
+// decides. No open issue covers it yet: the closing notes since 2026-12-06 ask for one, titled
+// "Teardowns counted once under duplicate delivery" (a lease the twins share, on the model's tags
+// say), and the issue that builds it unskips this test.
+describe.skip('Teardowns counted once however many twins finish together '
+  + '(known defect: each twin counts; waits for the issue "Teardowns counted once under duplicate delivery")', () => {
   let aws: LocalAws;
   beforeAll(async () => {
     aws = await LocalAws.start({ lambda: { budgetMs: RUN_BUDGET_MS }, iamPropagationDelayMs: SHORT_RUNS_IAM_DELAY_MS });
